@@ -1,0 +1,183 @@
+import os from 'node:os';
+import type { Warehouse } from '../db/connection.js';
+import type { AttemptStatus, LoadType, LoadWindow, RunStatus } from '../core/types.js';
+
+/** One row of dwh.etl_runs as read back. */
+export interface RunRow {
+  run_id: number;
+  project_name: string;
+  environment: string;
+  script_version: string;
+  load_type: LoadType;
+  start_load_date: Date;
+  end_load_date: Date;
+  previous_max_date: Date | null;
+  data_min_date: Date | null;
+  data_max_date: Date | null;
+  start_script_execution_time: Date;
+  end_script_execution_time: Date | null;
+  status: RunStatus;
+  number_of_records: number;
+  target_database: string | null;
+  target_table: string | null;
+  error_message: string | null;
+  host: string;
+  pid: number;
+  heartbeat_at: Date;
+  git_sha: string | null;
+  parameters: Record<string, unknown>;
+  email_status: string | null;
+}
+
+export interface AttemptRow {
+  run_id: number;
+  task_name: string;
+  attempt: number;
+  status: AttemptStatus;
+  started_at: Date;
+  ended_at: Date | null;
+  error_message: string | null;
+  records: number;
+}
+
+export interface NewRun {
+  project: string;
+  environment: string;
+  version: string;
+  window: LoadWindow;
+  targetDatabase: string;
+  targetTable: string;
+  gitSha: string | null;
+  parameters: Record<string, unknown>;
+}
+
+export async function insertRun(warehouse: Warehouse, run: NewRun): Promise<number> {
+  const [row] = await warehouse.query<{ run_id: number }>(
+    `insert into dwh.etl_runs (project_name, environment, script_version, load_type, start_load_date,
+       end_load_date, previous_max_date, status, target_database, target_table, host, pid, git_sha, parameters)
+     values ($1, $2, $3, $4, $5, $6, $7, 'running', $8, $9, $10, $11, $12, $13)
+     returning run_id`,
+    [
+      run.project,
+      run.environment,
+      run.version,
+      run.window.loadType,
+      run.window.start,
+      run.window.end,
+      run.window.previousMaxDate,
+      run.targetDatabase,
+      run.targetTable,
+      os.hostname(),
+      process.pid,
+      run.gitSha,
+      JSON.stringify(run.parameters),
+    ],
+  );
+  return Number(row!.run_id);
+}
+
+export interface RunOutcome {
+  status: Exclude<RunStatus, 'running'>;
+  records: number;
+  dataMinDate: Date | null;
+  dataMaxDate: Date | null;
+  errorMessage: string | null;
+}
+
+export async function finishRun(warehouse: Warehouse, runId: number, outcome: RunOutcome): Promise<void> {
+  await warehouse.query(
+    `update dwh.etl_runs set status = $2, number_of_records = $3, data_min_date = $4, data_max_date = $5,
+       error_message = $6, end_script_execution_time = now(), heartbeat_at = now()
+     where run_id = $1`,
+    [runId, outcome.status, outcome.records, outcome.dataMinDate, outcome.dataMaxDate, outcome.errorMessage],
+  );
+}
+
+export async function heartbeat(warehouse: Warehouse, runId: number): Promise<void> {
+  await warehouse.query(
+    `update dwh.etl_runs set heartbeat_at = now() where run_id = $1 and status = 'running'`,
+    [runId],
+  );
+}
+
+export async function setEmailStatus(
+  warehouse: Warehouse,
+  runId: number,
+  emailStatus: string,
+): Promise<void> {
+  await warehouse.query(`update dwh.etl_runs set email_status = $2 where run_id = $1`, [runId, emailStatus]);
+}
+
+export async function insertAttempt(
+  warehouse: Warehouse,
+  attempt: {
+    runId: number;
+    task: string;
+    attempt: number;
+    status: AttemptStatus;
+    errorMessage?: string | null;
+  },
+): Promise<void> {
+  const finished = attempt.status !== 'running';
+  await warehouse.query(
+    `insert into dwh.etl_task_runs (run_id, task_name, attempt, status, error_message, ended_at)
+     values ($1, $2, $3, $4, $5, case when $6::boolean then now() end)`,
+    [attempt.runId, attempt.task, attempt.attempt, attempt.status, attempt.errorMessage ?? null, finished],
+  );
+}
+
+export async function finishAttempt(
+  warehouse: Warehouse,
+  attempt: {
+    runId: number;
+    task: string;
+    attempt: number;
+    status: AttemptStatus;
+    records: number;
+    errorMessage: string | null;
+  },
+): Promise<void> {
+  await warehouse.query(
+    `update dwh.etl_task_runs set status = $4, records = $5, error_message = $6, ended_at = now()
+     where run_id = $1 and task_name = $2 and attempt = $3`,
+    [attempt.runId, attempt.task, attempt.attempt, attempt.status, attempt.records, attempt.errorMessage],
+  );
+}
+
+/** The latest successful run of a project: the start of the next incremental window. */
+export async function lastSuccessfulRun(warehouse: Warehouse, project: string): Promise<RunRow | null> {
+  const [row] = await warehouse.query<RunRow>(
+    `select * from dwh.etl_runs where project_name = $1 and status = 'success'
+     order by end_load_date desc, run_id desc limit 1`,
+    [project],
+  );
+  return row ?? null;
+}
+
+export interface RunFilter {
+  project?: string;
+  status?: RunStatus;
+  since?: Date;
+  limit: number;
+}
+
+export async function listRuns(warehouse: Warehouse, filter: RunFilter): Promise<RunRow[]> {
+  const conditions: string[] = [];
+  const values: unknown[] = [];
+  if (filter.project) conditions.push(`project_name = $${values.push(filter.project)}`);
+  if (filter.status) conditions.push(`status = $${values.push(filter.status)}`);
+  if (filter.since) conditions.push(`start_script_execution_time >= $${values.push(filter.since)}`);
+  const where = conditions.length ? `where ${conditions.join(' and ')}` : '';
+  return warehouse.query<RunRow>(
+    `select * from dwh.etl_runs ${where} order by run_id desc limit $${values.push(filter.limit)}`,
+    values,
+  );
+}
+
+export async function listAttempts(warehouse: Warehouse, runIds: number[]): Promise<AttemptRow[]> {
+  if (runIds.length === 0) return [];
+  return warehouse.query<AttemptRow>(
+    `select * from dwh.etl_task_runs where run_id = any($1::bigint[]) order by run_id, started_at, task_name, attempt`,
+    [runIds],
+  );
+}

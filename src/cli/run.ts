@@ -1,0 +1,68 @@
+import { Option, type Command } from 'commander';
+import type { LoadType } from '../core/types.js';
+import { parseCliDate } from '../audit/window.js';
+
+export function registerRun(program: Command): void {
+  program
+    .command('run')
+    .description('run a project once for one load window, recording the run and every task attempt')
+    .argument('<project>', 'project <name> or <group>/<name>')
+    .addOption(
+      new Option('-l, --load-type <type>', 'I = incremental from the previous run, F = full').choices([
+        'I',
+        'F',
+      ]),
+    )
+    .option(
+      '-s, --start-date <date>',
+      'window start, YYYY-MM-DD or ISO timestamp (UTC); overrides the computed start',
+    )
+    .option(
+      '-e, --end-date <date>',
+      'window end (exclusive), YYYY-MM-DD or ISO timestamp (UTC); default: today 00:00 UTC',
+    )
+    .option('--env <name>', 'environment of config/dwh.yaml')
+    .option('-t, --tasks <names>', 'comma-separated tasks to run; their dependencies are not pulled in')
+    .option('--dry-run', 'print the plan (order, window, disabled tasks) and write nothing')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  dwh run demo_sales                       incremental run, window from the previous successful run to today
+  dwh run examples/demo_sales -l F         full load from the project's fullLoadStartDate
+  dwh run demo_sales -s 2026-10-01 -e 2026-10-08 --tasks transform_daily
+  dwh run demo_sales --dry-run`,
+    )
+    .action(async (project: string, options: RunCliOptions) => {
+      const { runProject } = await import('../core/run-project.js');
+      const report = await runProject(
+        {
+          project,
+          ...(options.loadType ? { loadType: options.loadType } : {}),
+          ...(options.startDate ? { startDate: parseCliDate('--start-date', options.startDate) } : {}),
+          ...(options.endDate ? { endDate: parseCliDate('--end-date', options.endDate) } : {}),
+          ...(options.env ? { environment: options.env } : {}),
+          ...(options.tasks ? { tasks: splitList(options.tasks) } : {}),
+          dryRun: Boolean(options.dryRun),
+        },
+        (line) => process.stdout.write(`${line}\n`),
+      );
+      process.exitCode = report.exitCode;
+    });
+}
+
+interface RunCliOptions {
+  loadType?: LoadType;
+  startDate?: string;
+  endDate?: string;
+  env?: string;
+  tasks?: string;
+  dryRun?: boolean;
+}
+
+function splitList(value: string): string[] {
+  return value
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
+}

@@ -1,0 +1,155 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseDocument } from 'yaml';
+import { z } from 'zod';
+import { ConfigError } from './errors.js';
+import { zodToConfigError } from './zod-error.js';
+
+/** Where a dwh home keeps its parts. `DWH_HOME` overrides the upward search from the working directory. */
+export interface DwhPaths {
+  home: string;
+  projectsDir: string;
+  configFile: string;
+  /** `DWH_METADATA_DIR` overrides `<home>/metadata`. */
+  metadataDir: string;
+}
+
+const databaseSchema = z
+  .object({
+    /** postgres://… of a PostgreSQL server. (Default: none → embedded PGlite) */
+    url: z.string().optional(),
+    /** Data directory of the embedded database, relative to the home. (Default: metadata/pglite) */
+    pglitePath: z.string().optional(),
+  })
+  .strict();
+
+const environmentSchema = z
+  .object({
+    database: databaseSchema.default({}),
+    /** Parameter overrides per project name, merged over parameters.ts. */
+    projects: z.record(z.string(), z.record(z.string(), z.unknown())).default({}),
+  })
+  // smtp, recipients, connectors… belong to the capabilities that read them
+  .loose();
+
+const configSchema = z
+  .object({
+    /** Environment used when neither --env nor DWH_ENV is given. (Default: local) */
+    defaultEnvironment: z.string().default('local'),
+    environments: z.record(z.string(), environmentSchema).default({ local: { database: {}, projects: {} } }),
+  })
+  .strict();
+
+export type EnvironmentConfig = z.output<typeof environmentSchema>;
+
+export interface ResolvedConfig {
+  paths: DwhPaths;
+  environment: string;
+  /** Server URL (DWH_DATABASE_URL wins over the config file), or null for PGlite. */
+  databaseUrl: string | null;
+  pgliteDir: string;
+  settings: EnvironmentConfig;
+}
+
+export function resolvePaths(cwd = process.cwd(), env = process.env): DwhPaths {
+  const home = env.DWH_HOME ? path.resolve(cwd, env.DWH_HOME) : findHome(cwd);
+  return {
+    home,
+    projectsDir: path.join(home, 'projects'),
+    configFile: path.join(home, 'config', 'dwh.yaml'),
+    metadataDir: env.DWH_METADATA_DIR ? path.resolve(cwd, env.DWH_METADATA_DIR) : path.join(home, 'metadata'),
+  };
+}
+
+function findHome(start: string): string {
+  let dir = path.resolve(start);
+  for (;;) {
+    if (existsSync(path.join(dir, 'config', 'dwh.yaml')) || existsSync(path.join(dir, 'projects')))
+      return dir;
+    const parent = path.dirname(dir);
+    if (parent === dir) return path.resolve(start);
+    dir = parent;
+  }
+}
+
+/** Reads config/dwh.yaml (optional), selects the environment and resolves `${env:…}` / `${file:…}`. */
+export function loadConfig(
+  options: { environment?: string; cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): ResolvedConfig {
+  const env = options.env ?? process.env;
+  const paths = resolvePaths(options.cwd, env);
+  const file = path.relative(paths.home, paths.configFile) || paths.configFile;
+  let raw: unknown = {};
+  if (existsSync(paths.configFile)) {
+    const doc = parseDocument(readFileSync(paths.configFile, 'utf8'));
+    const first = doc.errors[0];
+    if (first) {
+      const line = first.linePos?.[0].line;
+      throw new ConfigError(file, line ? `line ${line}` : '', undefined, `invalid YAML: ${first.message}`);
+    }
+    raw = doc.toJS() ?? {};
+  }
+  const parsed = configSchema.safeParse(raw);
+  if (!parsed.success) throw zodToConfigError(file, parsed.error, raw);
+  const config = parsed.data;
+
+  const environment = options.environment ?? env.DWH_ENV ?? config.defaultEnvironment;
+  const selected = config.environments[environment];
+  if (!selected) {
+    const known = Object.keys(config.environments).join(', ') || '(none)';
+    throw new ConfigError(file, 'environments', environment, `unknown environment; known: ${known}`);
+  }
+  const settings = resolveReferences(selected, `environments.${environment}`, {
+    file,
+    configDir: path.dirname(paths.configFile),
+    env,
+  }) as EnvironmentConfig;
+
+  const databaseUrl = env.DWH_DATABASE_URL || settings.database.url || null;
+  const pgliteDir = env.DWH_PGLITE_DIR
+    ? path.resolve(env.DWH_PGLITE_DIR)
+    : settings.database.pglitePath
+      ? path.resolve(paths.home, settings.database.pglitePath)
+      : path.join(paths.metadataDir, 'pglite');
+  return { paths, environment, databaseUrl, pgliteDir, settings };
+}
+
+interface ReferenceContext {
+  file: string;
+  configDir: string;
+  env: NodeJS.ProcessEnv;
+}
+
+const reference = /\$\{(env|file):([^}]+)\}/g;
+
+/** Replaces `${env:NAME}` with the variable and `${file:local/x}` with the file's trimmed content. */
+function resolveReferences(value: unknown, key: string, context: ReferenceContext): unknown {
+  if (typeof value === 'string') {
+    return value.replace(reference, (_match, kind: string, name: string) => {
+      if (kind === 'env') {
+        const found = context.env[name];
+        if (found === undefined) {
+          throw new ConfigError(context.file, key, value, `environment variable ${name} is not set`);
+        }
+        return found;
+      }
+      const target = path.resolve(context.configDir, name);
+      if (!existsSync(target)) {
+        throw new ConfigError(
+          context.file,
+          key,
+          value,
+          `file ${path.relative(context.configDir, target)} does not exist`,
+        );
+      }
+      return readFileSync(target, 'utf8').trim();
+    });
+  }
+  if (Array.isArray(value)) return value.map((item, i) => resolveReferences(item, `${key}[${i}]`, context));
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k, resolveReferences(v, `${key}.${k}`, context)]),
+    );
+  }
+  return value;
+}

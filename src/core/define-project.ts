@@ -1,0 +1,77 @@
+import { z } from 'zod';
+
+const identifier = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a SQL identifier (letters, digits, underscore)');
+
+const isoDate = z.union([z.date(), z.string()]).transform((value, ctx) => {
+  const date =
+    value instanceof Date
+      ? value
+      : new Date(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value);
+  if (Number.isNaN(date.getTime())) {
+    ctx.addIssue({ code: 'custom', message: 'must be an ISO date like 2024-01-31' });
+    return z.NEVER;
+  }
+  return date;
+});
+
+/** Parameters of a project (`parameters.ts`). Every default is listed here and nowhere else. */
+export const projectParametersSchema = z
+  .object({
+    /** Unique project name, used on the CLI and in etl_runs. */
+    name: z.string().regex(/^[a-z][a-z0-9_-]*$/, 'must be lower-case letters, digits, _ or -'),
+    /** Version recorded as etl_runs.script_version. */
+    version: z.string().min(1),
+    description: z.string().default(''),
+    /** Where the project writes; recorded as etl_runs.target_database / target_table. */
+    target: z.object({
+      database: z.string().min(1),
+      schema: identifier.default('public'),
+      table: identifier,
+    }),
+    /** Load type when the CLI gives none. (Default: 'I') */
+    loadType: z.enum(['I', 'F']).default('I'),
+    /** Start of a full load, and of the first incremental one. */
+    fullLoadStartDate: isoDate,
+    /** Incremental windows start this many days before the previous run's data_max_date. (Default: 0) */
+    lookbackDays: z.number().int().min(0).default(0),
+    /** The window end (now) is truncated to this grain. (Default: 'day') */
+    windowGrain: z.enum(['day', 'hour']).default('day'),
+    /** Retry defaults for every task of the project. */
+    retries: z.number().int().min(0).default(0),
+    retryDelayMs: z.number().int().min(0).default(5000),
+    backoffRate: z.number().min(1).default(2),
+    maxRetryDelayMs: z.number().int().min(0).default(300_000),
+    /** Default timeout of each task attempt. (Default: none) */
+    timeoutMs: z.number().int().positive().optional(),
+    /** Keep CSV files written with ctx.output after the run. (Default: true) */
+    keepOutput: z.boolean().default(true),
+    /** Log files kept: older than `days` or beyond the newest `runs` are deleted. (Default: 30 days) */
+    logRetention: z
+      .object({ days: z.number().int().positive().optional(), runs: z.number().int().positive().optional() })
+      .default({ days: 30 }),
+    /** Cron expression used by schedulers (cron, Airflow). (Default: none) */
+    schedule: z.string().optional(),
+    /** E-mail switches, used by notifications. (Default: all on) */
+    email: z
+      .object({
+        onSuccess: z.boolean().default(true),
+        onFailure: z.boolean().default(true),
+        business: z.array(z.string()).optional(),
+        admin: z.array(z.string()).optional(),
+        error: z.array(z.string()).optional(),
+      })
+      .default({ onSuccess: true, onFailure: true }),
+    /** Free-form settings for the project's own tasks. */
+    settings: z.record(z.string(), z.unknown()).default({}),
+  })
+  .strict();
+
+export type ProjectParametersInput = z.input<typeof projectParametersSchema>;
+export type ProjectParameters = z.output<typeof projectParametersSchema>;
+
+/** `export default defineProject({...})` in a project's parameters.ts. Validated when the project loads. */
+export function defineProject(parameters: ProjectParametersInput): ProjectParametersInput {
+  return parameters;
+}

@@ -1,0 +1,363 @@
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import type { Logger } from 'pino';
+import { migrate } from '../audit/migrate.js';
+import { acquireRunLock, recoverCrashedRuns, type RunLock } from '../audit/run-lock.js';
+import {
+  finishAttempt,
+  finishRun,
+  heartbeat,
+  insertAttempt,
+  insertRun,
+  lastSuccessfulRun,
+} from '../audit/run-store.js';
+import { computeWindow } from '../audit/window.js';
+import { openWarehouse, type Warehouse } from '../db/connection.js';
+import { applyDdlHistory } from '../db/ddl-history.js';
+import { createRunLogger } from '../logging/logger.js';
+import { redactText, redactValue } from '../logging/redact.js';
+import { applyLogRetention } from '../logging/retention.js';
+import { logDir, newLogFile } from '../logging/run-log.js';
+import { loadConfig, type ResolvedConfig } from './config.js';
+import { DwhError, EXIT, UsageError, errorMessage, type ExitCode } from './errors.js';
+import { createOutputWriter, outputDir } from './output.js';
+import { findProject, loadProject, type LoadedProject } from './project-loader.js';
+import { runTasks, type RunnerResult } from './runner.js';
+import { createTaskContext } from './task-context.js';
+import type { LoadType, LoadWindow } from './types.js';
+
+export interface RunRequest {
+  /** `<name>` or `<group>/<name>`. */
+  project: string;
+  loadType?: LoadType;
+  startDate?: Date;
+  endDate?: Date;
+  environment?: string;
+  /** Only these tasks run (`--tasks a,b`). */
+  tasks?: string[];
+  dryRun?: boolean;
+  /** Human-readable log lines on the console. (Default: true) */
+  console?: boolean;
+  /** The clock, for the window end. (Default: now) */
+  now?: Date;
+  /** Environment variables read for configuration. (Default: process.env) */
+  env?: NodeJS.ProcessEnv;
+  /** Where the dwh home is searched from. (Default: process.cwd()) */
+  cwd?: string;
+}
+
+export interface RunReport {
+  runId: number | null;
+  project: LoadedProject;
+  config: ResolvedConfig;
+  window: LoadWindow;
+  status: 'success' | 'failed' | 'planned';
+  result: RunnerResult | null;
+  error: string | null;
+  logFile: string | null;
+  exitCode: ExitCode;
+}
+
+/** Lines for the console (plan, summary); logs go through pino. */
+export type Printer = (line: string) => void;
+
+const HEARTBEAT_MS = Number(process.env.DWH_HEARTBEAT_MS ?? 10_000);
+
+/**
+ * One run of a project: load it, open the warehouse, take the project's lock, recover crashed runs, compute
+ * the window, record the run, apply alter_tables.sql, execute the tasks, record the outcome. Errors before the
+ * run row exists are thrown (exit 2/3); after, they end the run as `failed`.
+ */
+export async function runProject(request: RunRequest, print: Printer = () => {}): Promise<RunReport> {
+  const config = loadConfig({
+    ...(request.environment ? { environment: request.environment } : {}),
+    ...(request.env ? { env: request.env } : {}),
+    ...(request.cwd ? { cwd: request.cwd } : {}),
+  });
+  const ref = findProject(config.paths.projectsDir, request.project);
+  const project = await loadProject(ref, {
+    home: config.paths.home,
+    overrides: config.settings.projects[ref.name],
+  });
+  const selected = selectTasks(project, request.tasks);
+  const loadType = request.loadType ?? project.parameters.loadType;
+
+  const warehouse = await openWarehouse({
+    url: config.databaseUrl,
+    pgliteDir: config.pgliteDir,
+    command: `run ${ref.name}`,
+  });
+  let lock: RunLock | null = null;
+  try {
+    if (request.dryRun) {
+      const window = await planWindow(warehouse, project, loadType, request, true);
+      printPlan(print, project, config, warehouse, window, selected);
+      return {
+        runId: null,
+        project,
+        config,
+        window,
+        status: 'planned',
+        result: null,
+        error: null,
+        logFile: null,
+        exitCode: EXIT.success,
+      };
+    }
+    await migrate(warehouse);
+    lock = await acquireRunLock(warehouse, ref.name);
+    const crashed = await recoverCrashedRuns(warehouse, ref.name);
+    const window = await planWindow(warehouse, project, loadType, request, false);
+    return await executeRun({ request, config, project, warehouse, lock, window, selected, crashed, print });
+  } finally {
+    await lock?.release();
+    await warehouse.close();
+  }
+}
+
+function selectTasks(project: LoadedProject, tasks: string[] | undefined): Set<string> | undefined {
+  if (!tasks || tasks.length === 0) return undefined;
+  const known = project.plan.map((p) => p.task.name);
+  const unknown = tasks.filter((t) => !known.includes(t));
+  if (unknown.length) {
+    throw new UsageError(
+      `--tasks: unknown task(s) ${unknown.join(', ')} in project '${project.ref.name}'. Tasks: ${known.join(', ')}`,
+    );
+  }
+  return new Set(tasks);
+}
+
+async function planWindow(
+  warehouse: Warehouse,
+  project: LoadedProject,
+  loadType: LoadType,
+  request: RunRequest,
+  readOnly: boolean,
+): Promise<LoadWindow> {
+  let previous = null;
+  if (loadType === 'I') {
+    const hasAudit =
+      !readOnly ||
+      (await warehouse.query<{ t: string | null }>(`select to_regclass('dwh.etl_runs')::text as t`))[0]?.t;
+    const row = hasAudit ? await lastSuccessfulRun(warehouse, project.ref.name) : null;
+    previous = row ? { dataMaxDate: row.data_max_date, endLoadDate: row.end_load_date } : null;
+  }
+  return computeWindow({
+    loadType,
+    now: request.now ?? new Date(),
+    grain: project.parameters.windowGrain,
+    fullLoadStartDate: project.parameters.fullLoadStartDate,
+    lookbackDays: project.parameters.lookbackDays,
+    previous,
+    ...(request.startDate ? { startOverride: request.startDate } : {}),
+    ...(request.endDate ? { endOverride: request.endDate } : {}),
+  });
+}
+
+interface ExecuteInput {
+  request: RunRequest;
+  config: ResolvedConfig;
+  project: LoadedProject;
+  warehouse: Warehouse;
+  lock: RunLock;
+  window: LoadWindow;
+  selected: Set<string> | undefined;
+  crashed: number[];
+  print: Printer;
+}
+
+async function executeRun(input: ExecuteInput): Promise<RunReport> {
+  const { config, project, warehouse, window, print } = input;
+  const { parameters, ref } = project;
+  const logFile = newLogFile(config.paths.metadataDir, ref.name);
+  const runId = await insertRun(warehouse, {
+    project: ref.name,
+    environment: config.environment,
+    version: parameters.version,
+    window,
+    targetDatabase: parameters.target.database,
+    targetTable: `${parameters.target.schema}.${parameters.target.table}`,
+    gitSha: await gitSha(ref.dir),
+    parameters: redactValue(JSON.parse(JSON.stringify(parameters)) as Record<string, unknown>),
+  });
+  input.lock.annotate(runId);
+  const log = createRunLogger({
+    file: logFile,
+    console: input.request.console !== false,
+    bindings: { project: ref.name, runId },
+  });
+  for (const id of input.crashed) log.warn(`run ${id} of ${ref.name} had lost its process: marked crashed`);
+  log.info(
+    `run ${runId} started: ${ref.group}/${ref.name} v${parameters.version}, env ${config.environment}, ` +
+      `load type ${window.loadType}, window ${window.start.toISOString()} → ${window.end.toISOString()}, database ${warehouse.description}`,
+  );
+  if (input.selected) noteSelection(log, project, input.selected);
+
+  const interrupt = new AbortController();
+  const onSignal = (signal: NodeJS.Signals) => {
+    log.warn(`received ${signal}: stopping after aborting the current task`);
+    interrupt.abort(new DwhError('INTERRUPTED', `received ${signal}`));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const beat = setInterval(() => {
+    heartbeat(warehouse, runId).catch((error: unknown) =>
+      log.warn(`heartbeat failed: ${errorMessage(error)}`),
+    );
+  }, HEARTBEAT_MS);
+  beat.unref();
+
+  const output = createOutputWriter(outputDir(config.paths.metadataDir, ref.name));
+  let result: RunnerResult | null = null;
+  let error: string | null;
+  try {
+    const ddl = await applyDdlHistory(
+      warehouse,
+      ref.name,
+      path.join(ref.dir, 'alter_tables.sql'),
+      path.relative(config.paths.home, path.join(ref.dir, 'alter_tables.sql')),
+      runId,
+    );
+    if (ddl.applied)
+      log.info(`alter_tables.sql: ${ddl.applied} statement(s) applied, ${ddl.skipped} already applied`);
+    const base = {
+      project: parameters,
+      projectDir: ref.dir,
+      environment: config.environment,
+      runId,
+      window,
+      warehouse,
+      log,
+      output,
+    };
+    result = await runTasks({
+      project: parameters,
+      plan: project.plan,
+      ...(input.selected ? { selected: input.selected } : {}),
+      log,
+      interrupt: interrupt.signal,
+      hooks: {
+        attemptStarted: (task, attempt) =>
+          insertAttempt(warehouse, { runId, task, attempt, status: 'running' }),
+        attemptEnded: (task, attempt, status, records, message) =>
+          finishAttempt(warehouse, {
+            runId,
+            task,
+            attempt,
+            status,
+            records,
+            errorMessage: message && redactText(message),
+          }),
+        taskSkipped: (task, status, reason) =>
+          insertAttempt(warehouse, { runId, task, attempt: 1, status, errorMessage: reason }),
+        context: (task, attempt, signal, report) => createTaskContext(base, task, attempt, signal, report),
+      },
+    });
+    error = result.error;
+  } catch (thrown) {
+    error = errorMessage(thrown);
+    log.error({ err: thrown instanceof Error ? thrown : undefined }, `run failed: ${error}`);
+  } finally {
+    clearInterval(beat);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+  const status = result?.status === 'success' && error === null ? 'success' : 'failed';
+  await finishRun(warehouse, runId, {
+    status,
+    records: result?.records ?? 0,
+    dataMinDate: result?.dataMinDate ?? null,
+    dataMaxDate: result?.dataMaxDate ?? null,
+    errorMessage: error && redactText(error),
+  });
+  log.info(`run ${runId} ${status}: ${result?.records ?? 0} records${error ? `; ${error}` : ''}`);
+  if (!parameters.keepOutput) output.removeAll();
+  const deleted = applyLogRetention(
+    logDir(config.paths.metadataDir, ref.name),
+    parameters.logRetention,
+    new Date(),
+    logFile,
+  );
+  if (deleted.length) log.info(`log retention: deleted ${deleted.length} old log file(s)`);
+  log.flush();
+  if (result) printSummary(print, runId, status, result);
+  return {
+    runId,
+    project,
+    config,
+    window,
+    status,
+    result,
+    error,
+    logFile,
+    exitCode: status === 'success' ? EXIT.success : EXIT.runFailed,
+  };
+}
+
+function noteSelection(log: Logger, project: LoadedProject, selected: Set<string>): void {
+  log.info(`--tasks: running only ${[...selected].join(', ')}`);
+  for (const { task, dependsOn } of project.plan) {
+    if (!selected.has(task.name)) continue;
+    const missing = dependsOn.filter((d) => !selected.has(d));
+    if (missing.length)
+      log.warn({ task: task.name }, `runs without its dependencies ${missing.join(', ')} (not selected)`);
+  }
+}
+
+async function gitSha(dir: string): Promise<string | null> {
+  if (process.env.DWH_GIT_SHA) return process.env.DWH_GIT_SHA;
+  try {
+    const { stdout } = await promisify(execFile)('git', ['rev-parse', 'HEAD'], { cwd: dir, timeout: 5000 });
+    return stdout.trim() || null;
+  } catch {
+    // not a git checkout (e.g. inside a container image): the column stays null
+    return null;
+  }
+}
+
+function printPlan(
+  print: Printer,
+  project: LoadedProject,
+  config: ResolvedConfig,
+  warehouse: Warehouse,
+  window: LoadWindow,
+  selected: Set<string> | undefined,
+): void {
+  const { parameters, ref } = project;
+  print(`Plan for ${ref.group}/${ref.name} v${parameters.version} (dry run: nothing is written)`);
+  print(`  environment  ${config.environment}`);
+  print(`  database     ${warehouse.description}`);
+  print(
+    `  target       ${parameters.target.database} ${parameters.target.schema}.${parameters.target.table}`,
+  );
+  print(`  load type    ${window.loadType}`);
+  print(`  window       ${window.start.toISOString()} → ${window.end.toISOString()}`);
+  print(`  previous max ${window.previousMaxDate?.toISOString() ?? '(none)'}`);
+  print('  tasks, in order:');
+  project.plan.forEach(({ task, dependsOn }, i) => {
+    const notes: string[] = [];
+    if (task.options.enabled === false) notes.push('disabled');
+    if (selected && !selected.has(task.name)) notes.push('not selected');
+    if (selected?.has(task.name)) {
+      const missing = dependsOn.filter((d) => !selected.has(d));
+      if (missing.length) notes.push(`runs without ${missing.join(', ')} (not selected)`);
+    }
+    const deps = dependsOn.length ? ` ← ${dependsOn.join(', ')}` : '';
+    print(
+      `    ${String(i + 1).padStart(2)}. ${task.name}${deps}${notes.length ? `  [${notes.join('; ')}]` : ''}`,
+    );
+  });
+}
+
+function printSummary(print: Printer, runId: number, status: string, result: RunnerResult): void {
+  print('');
+  print(`run ${runId}: ${status.toUpperCase()} — ${result.records} records`);
+  const width = Math.max(4, ...result.tasks.map((t) => t.name.length));
+  print(`  ${'task'.padEnd(width)}  ${'status'.padEnd(15)}  attempts  ${'records'.padStart(9)}  duration`);
+  for (const t of result.tasks) {
+    print(
+      `  ${t.name.padEnd(width)}  ${t.status.padEnd(15)}  ${String(t.attempts).padStart(8)}  ${String(t.records).padStart(9)}  ${(t.durationMs / 1000).toFixed(2)} s${t.error ? `  ${t.error}` : ''}`,
+    );
+  }
+}

@@ -1,0 +1,275 @@
+import type { Logger } from 'pino';
+import type { ProjectParameters } from './define-project.js';
+import { DwhError, TaskTimeoutError, errorDetail, errorMessage } from './errors.js';
+import { resolveRetryPolicy, retryDelay } from './retry-policy.js';
+import type { PlannedTask } from './task-graph.js';
+import type { AttemptStatus, TaskContext, TaskResult } from './types.js';
+
+/** Final state of one task in a run. */
+export type TaskOutcomeStatus = 'success' | 'failed' | 'upstream_failed' | 'disabled' | 'not_run';
+
+export interface TaskOutcome {
+  name: string;
+  description: string;
+  status: TaskOutcomeStatus;
+  attempts: number;
+  /** Records of the successful attempt (failed attempts do not count). */
+  records: number;
+  durationMs: number;
+  error: string | null;
+  /** Message plus stack, for e-mails. */
+  errorDetail: string | null;
+}
+
+export interface RunnerResult {
+  status: 'success' | 'failed';
+  tasks: TaskOutcome[];
+  records: number;
+  dataMinDate: Date | null;
+  dataMaxDate: Date | null;
+  /** The first task failure, for etl_runs.error_message. */
+  error: string | null;
+}
+
+/** What the runner needs from the run around it: audit writes and the context of an attempt. */
+export interface RunnerHooks {
+  attemptStarted(task: string, attempt: number): Promise<void>;
+  attemptEnded(
+    task: string,
+    attempt: number,
+    status: AttemptStatus,
+    records: number,
+    error: string | null,
+  ): Promise<void>;
+  /** A task that gets a row without running: disabled or upstream_failed. */
+  taskSkipped(task: string, status: 'disabled' | 'upstream_failed', reason: string): Promise<void>;
+  context(
+    task: string,
+    attempt: number,
+    signal: AbortSignal,
+    report: (result: TaskResult) => void,
+  ): TaskContext;
+}
+
+export interface RunnerOptions {
+  project: ProjectParameters;
+  plan: PlannedTask[];
+  /** `--tasks`: only these run; their unselected dependencies count as satisfied. (Default: all) */
+  selected?: ReadonlySet<string>;
+  hooks: RunnerHooks;
+  log: Logger;
+  /** Aborted on SIGINT/SIGTERM: the current attempt is aborted and nothing else starts. */
+  interrupt?: AbortSignal;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+}
+
+/**
+ * Executes the planned tasks one at a time in plan order. A task runs when all its dependencies succeeded or
+ * are disabled; otherwise it is `upstream_failed`. Each attempt is reported through the hooks; a task is retried
+ * up to `retries` times with exponential backoff; a timeout aborts `ctx.signal` and fails the attempt.
+ */
+export async function runTasks(options: RunnerOptions): Promise<RunnerResult> {
+  const { plan, hooks, log, project } = options;
+  const sleep = options.sleep ?? abortableSleep;
+  const outcomes = new Map<string, TaskOutcome>();
+  const totals = { records: 0, min: null as Date | null, max: null as Date | null };
+  let firstError: string | null = null;
+
+  for (const { task, dependsOn } of plan) {
+    const outcome: TaskOutcome = {
+      name: task.name,
+      description: task.options.description ?? '',
+      status: 'not_run',
+      attempts: 0,
+      records: 0,
+      durationMs: 0,
+      error: null,
+      errorDetail: null,
+    };
+    if (options.selected && !options.selected.has(task.name)) continue;
+    outcomes.set(task.name, outcome);
+    if (options.interrupt?.aborted) continue;
+
+    if (task.options.enabled === false) {
+      outcome.status = 'disabled';
+      await hooks.taskSkipped(task.name, 'disabled', 'disabled in the factory');
+      log.info({ task: task.name }, 'disabled: skipped');
+      continue;
+    }
+    const blocking = dependsOn.filter((dep) => {
+      const status = outcomes.get(dep)?.status;
+      return status === 'failed' || status === 'upstream_failed' || status === 'not_run';
+    });
+    if (blocking.length) {
+      outcome.status = 'upstream_failed';
+      outcome.error = `upstream task(s) did not succeed: ${blocking.join(', ')}`;
+      await hooks.taskSkipped(task.name, 'upstream_failed', outcome.error);
+      log.warn({ task: task.name }, `upstream_failed: ${blocking.join(', ')} did not succeed`);
+      continue;
+    }
+
+    const policy = resolveRetryPolicy(project, task.options);
+    const timeoutMs = task.options.timeoutMs ?? project.timeoutMs;
+    const started = Date.now();
+    for (let attempt = 1; ; attempt++) {
+      outcome.attempts = attempt;
+      const reported = { records: 0, min: null as Date | null, max: null as Date | null };
+      const controller = new AbortController();
+      const onInterrupt = () => controller.abort(options.interrupt?.reason);
+      options.interrupt?.addEventListener('abort', onInterrupt, { once: true });
+      const report = (result: TaskResult) => mergeReport(reported, result, task.name);
+      await hooks.attemptStarted(task.name, attempt);
+      const attemptLog = log.child({ task: task.name, attempt });
+      attemptLog.info(attempt === 1 ? 'started' : `started (attempt ${attempt} of ${policy.retries + 1})`);
+      const attemptStart = Date.now();
+      try {
+        const ctx = hooks.context(task.name, attempt, controller.signal, report);
+        const result = await runAttempt(() => task.fn(ctx), controller, task.name, timeoutMs);
+        if (result) report(result);
+        outcome.status = 'success';
+        outcome.records = reported.records;
+        totals.records += reported.records;
+        totals.min = minDate(totals.min, reported.min);
+        totals.max = maxDate(totals.max, reported.max);
+        await hooks.attemptEnded(task.name, attempt, 'success', reported.records, null);
+        attemptLog.info(
+          `success in ${Date.now() - attemptStart} ms${reported.records ? `, ${reported.records} records` : ''}`,
+        );
+        break;
+      } catch (thrown) {
+        const message = errorMessage(thrown);
+        const interrupted = options.interrupt?.aborted ?? false;
+        const retry = attempt <= policy.retries && !interrupted;
+        await hooks.attemptEnded(
+          task.name,
+          attempt,
+          retry ? 'up_for_retry' : 'failed',
+          reported.records,
+          message,
+        );
+        if (!retry) {
+          outcome.status = 'failed';
+          outcome.error = message;
+          outcome.errorDetail = errorDetail(thrown);
+          firstError ??= `task '${task.name}': ${message}`;
+          attemptLog.error({ err: asError(thrown) }, `failed after ${attempt} attempt(s): ${message}`);
+          break;
+        }
+        const delay = retryDelay(policy, attempt + 1);
+        attemptLog.warn(`attempt ${attempt} failed: ${message}; retrying in ${delay} ms`);
+        await sleep(delay, options.interrupt);
+      } finally {
+        options.interrupt?.removeEventListener('abort', onInterrupt);
+      }
+    }
+    outcome.durationMs = Date.now() - started;
+  }
+
+  if (options.interrupt?.aborted) firstError ??= `interrupted: ${errorMessage(options.interrupt.reason)}`;
+  const tasks = [...outcomes.values()];
+  const failed =
+    tasks.some((t) => t.status === 'failed' || t.status === 'upstream_failed') ||
+    Boolean(options.interrupt?.aborted);
+  return {
+    status: failed ? 'failed' : 'success',
+    tasks,
+    records: totals.records,
+    dataMinDate: totals.min,
+    dataMaxDate: totals.max,
+    error: failed ? (firstError ?? 'a task did not succeed') : null,
+  };
+}
+
+/** Runs one attempt; rejects when the task throws, the timeout passes, or the attempt is aborted. */
+function runAttempt(
+  fn: () => unknown,
+  controller: AbortController,
+  task: string,
+  timeoutMs: number | undefined,
+): Promise<TaskResult | void> {
+  return new Promise((resolve, reject) => {
+    let timer: NodeJS.Timeout | undefined;
+    const onAbort = () =>
+      reject(
+        controller.signal.reason instanceof Error
+          ? controller.signal.reason
+          : new Error(String(controller.signal.reason)),
+      );
+    if (timeoutMs !== undefined) {
+      timer = setTimeout(() => controller.abort(new TaskTimeoutError(task, timeoutMs)), timeoutMs);
+    }
+    controller.signal.addEventListener('abort', onAbort, { once: true });
+    const settle = () => {
+      clearTimeout(timer);
+      controller.signal.removeEventListener('abort', onAbort);
+    };
+    Promise.resolve()
+      .then(fn)
+      .then(
+        (value) => {
+          settle();
+          if (controller.signal.aborted) return; // already rejected by the timeout
+          resolve(value as TaskResult | void);
+        },
+        (error: unknown) => {
+          settle();
+          // non-Errors are kept as they are: errorMessage() describes them for the audit row
+          // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
+          reject(error);
+        },
+      );
+  });
+}
+
+function mergeReport(
+  into: { records: number; min: Date | null; max: Date | null },
+  result: TaskResult,
+  task: string,
+) {
+  if (result.records !== undefined) {
+    if (typeof result.records !== 'number' || !Number.isFinite(result.records) || result.records < 0) {
+      throw new DwhError(
+        'USAGE',
+        `task '${task}' reported records = ${String(result.records)}; expected a number ≥ 0`,
+      );
+    }
+    into.records += result.records;
+  }
+  into.min = minDate(into.min, toDate(result.dataMinDate, 'dataMinDate', task));
+  into.max = maxDate(into.max, toDate(result.dataMaxDate, 'dataMaxDate', task));
+}
+
+function toDate(value: Date | string | null | undefined, key: string, task: string): Date | null {
+  if (value === null || value === undefined) return null;
+  const date =
+    value instanceof Date
+      ? value
+      : new Date(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value);
+  if (Number.isNaN(date.getTime())) {
+    throw new DwhError(
+      'USAGE',
+      `task '${task}' reported ${key} = ${JSON.stringify(value)}, which is not a date`,
+    );
+  }
+  return date;
+}
+
+const minDate = (a: Date | null, b: Date | null) => (a === null ? b : b === null ? a : a <= b ? a : b);
+const maxDate = (a: Date | null, b: Date | null) => (a === null ? b : b === null ? a : a >= b ? a : b);
+
+function asError(thrown: unknown): Error {
+  return thrown instanceof Error ? thrown : new Error(errorMessage(thrown));
+}
+
+function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}

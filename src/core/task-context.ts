@@ -1,0 +1,75 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Logger } from 'pino';
+import type { Warehouse } from '../db/connection.js';
+import { bindNamedParams } from '../db/named-params.js';
+import { splitSqlStatements } from '../db/split-sql.js';
+import type { ProjectParameters } from './define-project.js';
+import type { OutputWriter } from './output.js';
+import type { LoadWindow, SqlRunner, TaskContext, TaskResult } from './types.js';
+
+export interface ContextBase {
+  project: ProjectParameters;
+  projectDir: string;
+  environment: string;
+  runId: number;
+  window: LoadWindow;
+  warehouse: Warehouse;
+  log: Logger;
+  output: OutputWriter;
+}
+
+export function createTaskContext(
+  base: ContextBase,
+  task: string,
+  attempt: number,
+  signal: AbortSignal,
+  report: (result: TaskResult) => void,
+): TaskContext {
+  return {
+    project: base.project,
+    projectDir: base.projectDir,
+    environment: base.environment,
+    runId: base.runId,
+    task: { name: task, attempt },
+    window: base.window,
+    db: base.warehouse.knex,
+    sql: createSqlRunner(base),
+    log: base.log.child({ task, attempt }),
+    signal,
+    report,
+    output: base.output,
+  };
+}
+
+/**
+ * `ctx.sql(text, values)` runs one statement with `$n` parameters. `ctx.sql.file(path, params)` runs a `.sql`
+ * file of the project statement by statement with `:name` parameters; `:start_load_date`, `:end_load_date`,
+ * `:previous_max_date` and `:run_id` are always available. It returns the rows of the last statement.
+ */
+function createSqlRunner(base: ContextBase): SqlRunner {
+  const run = (<Row>(text: string, values?: readonly unknown[]) =>
+    base.warehouse.query<Row>(text, values)) as SqlRunner;
+  run.file = async <Row>(relativePath: string, params: Record<string, unknown> = {}) => {
+    const file = path.resolve(base.projectDir, relativePath);
+    const shown = path.relative(base.projectDir, file);
+    const all = {
+      start_load_date: base.window.start,
+      end_load_date: base.window.end,
+      previous_max_date: base.window.previousMaxDate,
+      run_id: base.runId,
+      ...params,
+    };
+    let rows: Row[] = [];
+    for (const statement of splitSqlStatements(readFileSync(file, 'utf8'))) {
+      const bound = bindNamedParams(statement.text, all, `${shown} line ${statement.line}`);
+      try {
+        rows = await base.warehouse.query<Row>(bound.text, bound.values);
+      } catch (error) {
+        throw new Error(`${shown} line ${statement.line}: ${(error as Error).message}`, { cause: error });
+      }
+    }
+    return rows;
+  };
+  return run;
+}

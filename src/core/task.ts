@@ -1,0 +1,21 @@
+import type { Factory, TaskDefinition, TaskFunction, TaskOptions } from './types.js';
+
+/** Declares one task of a factory. */
+export function task(name: string, fn: TaskFunction<[]>, options: TaskOptions = {}): TaskDefinition {
+  return { kind: 'task', name, fn, options };
+}
+
+/**
+ * Binds arguments to a worker function: `partial(loadTable, { table: 'orders' })` is a task function that
+ * calls `loadTable(ctx, { table: 'orders' })`. The bound function keeps a readable name for logs.
+ */
+export function partial<Args extends unknown[]>(fn: TaskFunction<Args>, ...args: Args): TaskFunction<[]> {
+  const bound: TaskFunction<[]> = (ctx) => fn(ctx, ...args);
+  Object.defineProperty(bound, 'name', { value: `partial(${fn.name || 'anonymous'})` });
+  return bound;
+}
+
+/** `export default defineFactory([...tasks])` in a project's factory.ts. Validated when the project loads. */
+export function defineFactory(tasks: TaskDefinition[]): Factory {
+  return { kind: 'factory', tasks };
+}

@@ -1,0 +1,104 @@
+/**
+ * Glossary (see shared DESIGN.md):
+ * - project:  one ETL pipeline, a folder `projects/<group>/<name>/` with `parameters.ts` and `factory.ts`.
+ * - task:     one step of a project: a name, a function `(ctx, ...boundArgs)` and options.
+ * - factory:  the project's ordered task list.
+ * - run:      one execution of a project for one load window; one row in `dwh.etl_runs`.
+ * - attempt:  one try of one task in one run; one row in `dwh.etl_task_runs`, numbered from 1.
+ * - window:   the half-open interval `[start, end)` a run covers (UTC).
+ */
+import type { Knex } from 'knex';
+import type { Logger } from 'pino';
+import type { ProjectParameters } from './define-project.js';
+import type { OutputWriter } from './output.js';
+
+export type LoadType = 'I' | 'F';
+
+/** The half-open interval `[start, end)` one run covers. All instants are UTC. */
+export interface LoadWindow {
+  loadType: LoadType;
+  start: Date;
+  end: Date;
+  /** `data_max_date` of the previous successful run (null when there is none or for full loads). */
+  previousMaxDate: Date | null;
+}
+
+/** What a task may report about the data it moved. Dates widen the run's data min/max; records add up. */
+export interface TaskResult {
+  records?: number;
+  dataMinDate?: Date | string | null;
+  dataMaxDate?: Date | string | null;
+}
+
+/** Run statuses as stored in `etl_runs.status`. */
+export type RunStatus = 'running' | 'success' | 'failed' | 'crashed';
+
+/** Attempt statuses as stored in `etl_task_runs.status`. */
+export type AttemptStatus =
+  'running' | 'success' | 'failed' | 'up_for_retry' | 'upstream_failed' | 'disabled';
+
+/** Parameterised raw SQL on the target: `$1, $2…` placeholders, values as parameters. */
+export interface SqlRunner {
+  <Row = Record<string, unknown>>(text: string, values?: readonly unknown[]): Promise<Row[]>;
+  /** Runs a `.sql` file of the project with `:name` parameters bound from `params`. */
+  file<Row = Record<string, unknown>>(relativePath: string, params?: Record<string, unknown>): Promise<Row[]>;
+}
+
+/** What a task function receives as its first argument. */
+export interface TaskContext {
+  /** The project's resolved parameters. */
+  project: ProjectParameters;
+  /** The project's folder (absolute). */
+  projectDir: string;
+  environment: string;
+  runId: number;
+  task: { name: string; attempt: number };
+  window: LoadWindow;
+  /** knex on the target database. */
+  db: Knex;
+  sql: SqlRunner;
+  log: Logger;
+  /** Aborted when the attempt times out or the run is interrupted. */
+  signal: AbortSignal;
+  report(result: TaskResult): void;
+  output: OutputWriter;
+}
+
+export type TaskFunction<Args extends unknown[] = unknown[]> = (
+  ctx: TaskContext,
+  ...args: Args
+) => Promise<TaskResult | void> | TaskResult | void;
+
+/** Retry policy of a task: up to `retries + 1` attempts. */
+export interface RetryPolicy {
+  /** Extra attempts after the first failure. (Default: the project's `retries`, else 0) */
+  retries: number;
+  /** Delay before the first retry. (Default: 5000) */
+  retryDelayMs: number;
+  /** Each further delay is multiplied by this. (Default: 2) */
+  backoffRate: number;
+  /** Upper bound of any delay. (Default: 300000) */
+  maxRetryDelayMs: number;
+}
+
+export interface TaskOptions extends Partial<RetryPolicy> {
+  description?: string;
+  /** Fails the attempt and aborts `ctx.signal` after this many ms. (Default: no timeout) */
+  timeoutMs?: number;
+  /** A disabled task is recorded as `disabled` and counts as satisfied. (Default: true) */
+  enabled?: boolean;
+  /** Names of tasks that must succeed (or be disabled) first. (Default: the previous task in the factory) */
+  dependsOn?: string[];
+}
+
+export interface TaskDefinition {
+  kind: 'task';
+  name: string;
+  fn: TaskFunction<[]>;
+  options: TaskOptions;
+}
+
+export interface Factory {
+  kind: 'factory';
+  tasks: TaskDefinition[];
+}

@@ -1,0 +1,141 @@
+import type { Knex } from 'knex';
+import type pg from 'pg';
+import { DatabaseError } from '../core/errors.js';
+import { maskUrl } from './mask-url.js';
+import { PgliteDirLock } from './pglite-dir-lock.js';
+import { typeParsers } from './type-parsers.js';
+
+export type WarehouseKind = 'pglite' | 'postgres';
+
+/** The target database: the one place that decides between embedded PGlite and a PostgreSQL server. */
+export interface Warehouse {
+  kind: WarehouseKind;
+  /** Masked URL or the PGlite data directory, for messages. */
+  description: string;
+  /** The server URL (postgres only), for dedicated sessions such as the run lock. */
+  url: string | null;
+  knex: Knex;
+  /** Parameterised raw SQL with `$1…` placeholders. */
+  query<Row = Record<string, unknown>>(text: string, values?: readonly unknown[]): Promise<Row[]>;
+  /** PGlite only: the data-directory lock this process holds. */
+  dirLock: PgliteDirLock | null;
+  close(): Promise<void>;
+}
+
+export interface OpenWarehouseOptions {
+  url: string | null;
+  pgliteDir: string;
+  /** What the process is doing, shown to a process that is refused the embedded database. */
+  command: string;
+}
+
+export async function openWarehouse(options: OpenWarehouseOptions): Promise<Warehouse> {
+  return options.url ? openServer(options.url) : openPglite(options.pgliteDir, options.command);
+}
+
+interface RawConnection {
+  query(text: string, values?: unknown[]): Promise<{ rows: unknown[] }>;
+}
+interface KnexClientInternals {
+  acquireConnection(): Promise<RawConnection>;
+  releaseConnection(connection: RawConnection): Promise<void>;
+}
+
+function rawQuery(knex: Knex) {
+  const client = knex.client as KnexClientInternals;
+  return async <Row>(text: string, values: readonly unknown[] = []): Promise<Row[]> => {
+    const connection = await client.acquireConnection();
+    try {
+      const result = await connection.query(text, [...values]);
+      return result.rows as Row[];
+    } finally {
+      await client.releaseConnection(connection);
+    }
+  };
+}
+
+async function openServer(url: string): Promise<Warehouse> {
+  const [{ default: knexFactory }, { default: pg }] = await Promise.all([import('knex'), import('pg')]);
+  pgTypes = pg.types;
+  const description = maskUrl(url);
+  const knex = knexFactory({
+    client: 'pg',
+    connection: {
+      connectionString: url,
+      connectionTimeoutMillis: 10_000,
+      options: '-c TimeZone=UTC',
+      types: { getTypeParser: getServerTypeParser },
+    } as Knex.PgConnectionConfig,
+    pool: { min: 0, max: 5 },
+  });
+  const query = rawQuery(knex);
+  try {
+    await query('select 1');
+  } catch (error) {
+    await knex.destroy();
+    throw new DatabaseError(
+      `cannot connect to ${description}: ${scrub((error as Error).message, url)}`,
+      undefined,
+    );
+  }
+  return { kind: 'postgres', description, url, knex, query, dirLock: null, close: () => knex.destroy() };
+}
+
+let pgTypes: typeof pg.types | undefined;
+function getServerTypeParser(oid: number, format?: string): (text: string) => unknown {
+  const parser = typeParsers[oid];
+  if (parser && format !== 'binary') return parser;
+  return pgTypes!.getTypeParser(oid, format as 'text') as (text: string) => unknown;
+}
+
+async function openPglite(dir: string, command: string): Promise<Warehouse> {
+  const dirLock = PgliteDirLock.acquire(dir, command);
+  try {
+    const [{ PGlite }, { default: knexFactory }, { default: ClientPGLite }] = await Promise.all([
+      import('@electric-sql/pglite'),
+      import('knex'),
+      import('knex-pglite'),
+    ]);
+    const pglite = await PGlite.create(dir, { parsers: typeParsers });
+    await pglite.exec(`SET TIME ZONE 'UTC'`);
+    const knex = knexFactory({
+      client: ClientPGLite,
+      dialect: 'postgres',
+      connection: { pglite },
+    } as Knex.Config);
+    return {
+      kind: 'pglite',
+      description: dir,
+      url: null,
+      knex,
+      query: rawQuery(knex),
+      dirLock,
+      close: async () => {
+        try {
+          await knex.destroy();
+          if (!pglite.closed) await pglite.close();
+        } finally {
+          dirLock.release();
+        }
+      },
+    };
+  } catch (error) {
+    dirLock.release();
+    throw new DatabaseError(
+      `cannot open the embedded database in ${dir}: ${(error as Error).message}`,
+      error,
+    );
+  }
+}
+
+/** Drivers sometimes echo the connection string; never let the password through. */
+function scrub(message: string, url: string): string {
+  let out = message;
+  try {
+    const password = decodeURIComponent(new URL(url).password);
+    if (password) out = out.split(password).join('***');
+  } catch {
+    // not a URL: nothing to scrub beyond the generic mask
+  }
+  return out;
+}

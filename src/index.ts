@@ -1,0 +1,34 @@
+/** The public API that projects import from 'dwh'. */
+export { defineProject, projectParametersSchema } from './core/define-project.js';
+export type { ProjectParameters, ProjectParametersInput } from './core/define-project.js';
+export { defineFactory, partial, task } from './core/task.js';
+export type {
+  AttemptStatus,
+  Factory,
+  LoadType,
+  LoadWindow,
+  RetryPolicy,
+  RunStatus,
+  SqlRunner,
+  TaskContext,
+  TaskDefinition,
+  TaskFunction,
+  TaskOptions,
+  TaskResult,
+} from './core/types.js';
+export type { OutputWriter, CsvRow } from './core/output.js';
+export {
+  ConfigError,
+  DwhError,
+  FactoryError,
+  ProjectLoadError,
+  ProjectNotFoundError,
+  RunLockedError,
+  TaskFailedError,
+  TaskTimeoutError,
+  WindowError,
+  EXIT,
+} from './core/errors.js';
+export { quoteIdent } from './db/quote.js';
+export { runProject } from './core/run-project.js';
+export type { RunRequest, RunReport } from './core/run-project.js';
