@@ -1,0 +1,44 @@
+import { Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { copyErrorLine } from './copy-sql.js';
+import { CopyLineError, type CopySession } from './copy-session.js';
+
+/** COPY FROM STDIN on a server connection; pipeline() carries backpressure from the socket to the source. */
+export function serverCopySession(client: pg.Client): CopySession {
+  return {
+    from: 'stdin',
+    async exec(text, values = []) {
+      const result = await client.query(text, [...values]);
+      return result.rowCount ?? 0;
+    },
+    async copyText(statement, chunks, onBytes) {
+      const copy = client.query(copyFrom(statement));
+      try {
+        await pipeline(Readable.from(chunks, { objectMode: false }), counter(onBytes), copy);
+      } catch (error) {
+        throw new CopyLineError(copyErrorLine(error), error);
+      }
+      return copy.rowCount;
+    },
+    async copyBytes(statement, stream, piece, onBytes) {
+      const copy = client.query(copyFrom(statement(piece.header)));
+      try {
+        await pipeline(stream, counter(onBytes), copy);
+      } catch (error) {
+        throw new CopyLineError(copyErrorLine(error), error);
+      }
+      return copy.rowCount;
+    },
+  };
+}
+
+function counter(onBytes: (n: number) => void): Transform {
+  return new Transform({
+    transform(chunk: Buffer | string, _encoding, callback) {
+      onBytes(chunk.length);
+      callback(null, chunk);
+    },
+  });
+}

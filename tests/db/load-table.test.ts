@@ -1,0 +1,172 @@
+import { mkdtempSync, writeFileSync, createReadStream } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Warehouse } from '../../src/db/connection.js';
+import { loadTable, LoadError } from '../../src/db/load-table.js';
+import type { ByteSource, RowBatch } from '../../src/db/load-source.js';
+import { loadContext } from '../helpers/load-context.js';
+import { createTestDatabase, targetKinds, type TestDatabase } from '../helpers/test-databases.js';
+
+const dir = mkdtempSync(path.join(os.tmpdir(), 'dwh-load-'));
+function csvFile(name: string, text: string): ByteSource {
+  const file = path.join(dir, name);
+  writeFileSync(file, text);
+  return {
+    kind: 'bytes',
+    format: 'csv',
+    header: true,
+    columns: null,
+    parts: [{ name, open: () => createReadStream(file) }],
+  };
+}
+
+describe.each(targetKinds)('loadTable: COPY modes and errors (%s)', (kind) => {
+  let db: TestDatabase;
+  let warehouse: Warehouse;
+  const rows = async () =>
+    await warehouse.query<{ id: number; name: string | null; amount: string | null; at: Date | null }>(
+      'select id, name, amount, at from orders order by id',
+    );
+
+  beforeAll(async () => {
+    db = await createTestDatabase(kind, 'load-table');
+    warehouse = await db.open();
+  });
+  afterAll(async () => {
+    await warehouse.close();
+    await db.drop();
+  });
+  beforeEach(async () => {
+    await warehouse.query('drop table if exists orders');
+    await warehouse.query(
+      'create table orders (id int primary key, name text, amount numeric(10,2), at timestamptz)',
+    );
+    await warehouse.query(
+      `insert into orders values (1, 'old', 1, '2025-12-31T12:00:00Z'), (2, 'in window', 2, '2026-01-01T10:00:00Z')`,
+    );
+  });
+
+  const batch = (values: unknown[][]): RowBatch => ({
+    columns: ['id', 'name', 'amount', 'at'],
+    rows: values,
+  });
+
+  it('appends rows, encoding nulls, dates and text with tabs, newlines and backslashes', async () => {
+    const result = await loadTable(loadContext(warehouse), { table: 'orders' }, [
+      batch([
+        [3, 'tab\there\nnew line \\ back', '3.50', new Date('2026-01-01T05:00:00Z')],
+        [4, null, null, null],
+      ]),
+    ]);
+    expect(result).toMatchObject({ records: 2, path: 'rows' });
+    const all = await rows();
+    expect(all.map((r) => r.id)).toEqual([1, 2, 3, 4]);
+    expect(all[2]).toMatchObject({ name: 'tab\there\nnew line \\ back', amount: '3.50' });
+    expect(all[2]!.at!.toISOString()).toBe('2026-01-01T05:00:00.000Z');
+    expect(all[3]).toMatchObject({ name: null, amount: null, at: null });
+  });
+
+  it('accepts plain objects and loads only the listed columns', async () => {
+    await loadTable(loadContext(warehouse), { table: 'orders', columns: ['id', 'name'] }, [
+      { id: 5, name: 'object', ignored: 'x' },
+    ]);
+    expect((await rows()).find((r) => r.id === 5)).toMatchObject({ name: 'object', amount: null });
+  });
+
+  it('truncate replaces the whole table', async () => {
+    await loadTable(loadContext(warehouse), { table: 'orders', mode: 'truncate' }, [
+      batch([[7, 'new', 7, null]]),
+    ]);
+    expect((await rows()).map((r) => r.id)).toEqual([7]);
+  });
+
+  it('delete-window replaces only the rows of the window', async () => {
+    await loadTable(loadContext(warehouse), { table: 'orders', mode: 'delete-window', windowColumn: 'at' }, [
+      batch([[8, 'reloaded', 8, '2026-01-01T11:00:00Z']]),
+    ]);
+    expect((await rows()).map((r) => r.id)).toEqual([1, 8]);
+  });
+
+  it('delete-window without windowColumn is an error that names the table', async () => {
+    await expect(
+      loadTable(loadContext(warehouse), { table: 'orders', mode: 'delete-window' }, []),
+    ).rejects.toThrow(/public\.orders.*windowColumn/);
+  });
+
+  it('a failing load leaves the target as it was, also after truncate', async () => {
+    const failing = loadTable(loadContext(warehouse), { table: 'orders', mode: 'truncate' }, [
+      {
+        columns: ['id', 'name', 'amount', 'at'],
+        rows: [
+          [10, 'ok', 1, null],
+          [11, 'bad', 'not a number', null],
+        ],
+        source: 'orders.json',
+        lines: [4, 5],
+      },
+    ]);
+    const error = await failing.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(LoadError);
+    expect((error as Error).message).toMatch(/orders\.json line 5 \(row 2\).*numeric/);
+    expect((await rows()).map((r) => r.id)).toEqual([1, 2]);
+  });
+
+  it('pass-through: a CSV file goes to COPY as bytes, columns matched by header name', async () => {
+    const result = await loadTable(
+      loadContext(warehouse),
+      { table: 'orders', mode: 'truncate' },
+      csvFile('swapped.csv', 'name,id,amount\n"quoted, with comma",20,1.25\n"multi\nline ""q""",21,\n'),
+    );
+    expect(result).toMatchObject({ records: 2, path: 'pass-through' });
+    const all = await rows();
+    expect(all.map((r) => [r.id, r.name, r.amount])).toEqual([
+      [20, 'quoted, with comma', '1.25'],
+      [21, 'multi\nline "q"', null],
+    ]);
+  });
+
+  it('pass-through: an unclosed quote is an error naming the file, and nothing is loaded', async () => {
+    const error = await loadTable(
+      loadContext(warehouse),
+      { table: 'orders', mode: 'truncate' },
+      csvFile('unclosed.csv', 'id,name\n30,ok\n31,"never closed\n32,x\n'),
+    ).catch((e: unknown) => e as Error);
+    expect(error).toBeInstanceOf(LoadError);
+    expect(error.message).toMatch(/unclosed\.csv/);
+    expect(error.message).toMatch(/quoted/i);
+    expect((await rows()).map((r) => r.id)).toEqual([1, 2]);
+  });
+
+  it('pass-through: a row with too many columns is an error with file and line', async () => {
+    const error = await loadTable(
+      loadContext(warehouse),
+      { table: 'orders' },
+      csvFile('extra.csv', 'id,name\n40,a\n41,b\n42,c,extra\n'),
+    ).catch((e: unknown) => e as Error);
+    expect(error.message).toMatch(/extra\.csv line 4/);
+    expect(error.message).toMatch(/extra data/);
+  });
+
+  it('pass-through: large CSVs are loaded in several COPY pieces with correct error lines', async () => {
+    const lines = ['id,name,amount'];
+    for (let i = 100; i < 60_100; i++)
+      lines.push(`${i},"name ${i}, with ""quotes"" and a long tail ${'x'.repeat(120)}",${i}.5`);
+    lines.push('bad,row,here');
+    const error = await loadTable(
+      loadContext(warehouse),
+      { table: 'orders' },
+      csvFile('big.csv', lines.join('\n') + '\n'),
+    ).catch((e: unknown) => e as Error);
+    expect(error.message).toMatch(/big\.csv line 60002/);
+    lines.pop();
+    const result = await loadTable(
+      loadContext(warehouse),
+      { table: 'orders', mode: 'truncate' },
+      csvFile('big.csv', lines.join('\n') + '\n'),
+    );
+    expect(result.records).toBe(60_000);
+    const [count] = await warehouse.query<{ n: number }>('select count(*)::int as n from orders');
+    expect(count!.n).toBe(60_000);
+  });
+});
