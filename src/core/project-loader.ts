@@ -68,8 +68,19 @@ async function importProjectFile(file: string, home: string): Promise<unknown> {
   } catch (error) {
     throw new ProjectLoadError(shown, `failed to load: ${errorMessage(error)}`, error);
   }
-  if (module.default === undefined) throw new ProjectLoadError(shown, 'has no default export');
-  return module.default;
+  // A project outside a `"type": "module"` package is compiled as CommonJS: its default export arrives
+  // wrapped once more (`{ default: … }`, flagged __esModule).
+  let value: unknown = module.default;
+  while (
+    value &&
+    typeof value === 'object' &&
+    'default' in value &&
+    ('__esModule' in value || Object.keys(value).length === 1)
+  ) {
+    value = (value as { default: unknown }).default;
+  }
+  if (value === undefined) throw new ProjectLoadError(shown, 'has no default export');
+  return value;
 }
 
 export async function loadProject(

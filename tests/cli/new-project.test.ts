@@ -1,0 +1,92 @@
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { repoRoot, runCli } from '../helpers/cli.js';
+
+const exec = promisify(execFile);
+
+/**
+ * A user's own repository with dwh installed as a dependency (node_modules/dwh → this package), where
+ * `dwh init` and `dwh new` create everything and the generated launcher runs the project.
+ */
+describe('cli: init, new and the generated launchers', () => {
+  let home: string;
+  let env: Record<string, string>;
+  beforeAll(() => {
+    home = mkdtempSync(path.join(os.tmpdir(), 'dwh-user-'));
+    mkdirSync(path.join(home, 'node_modules', '.bin'), { recursive: true });
+    symlinkSync(repoRoot, path.join(home, 'node_modules', 'dwh'));
+    symlinkSync('../dwh/dist/cli/main.js', path.join(home, 'node_modules', '.bin', 'dwh'));
+    env = { DWH_HOME: home };
+  });
+  afterAll(() => rmSync(home, { recursive: true, force: true }));
+
+  it('init writes config/dwh.yaml and creates the audit schema in the embedded database', async () => {
+    const result = await runCli(['init'], { env, cwd: home });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/created config\/dwh\.yaml/);
+    expect(result.stdout).toMatch(
+      /audit schema dwh ready in .*pglite \(env local\): (\d+)\/\1 migrations applied/,
+    );
+    expect(readFileSync(path.join(home, 'config', 'dwh.yaml'), 'utf8')).toContain(
+      'defaultEnvironment: local',
+    );
+  });
+
+  it('new scaffolds a project with parameters, factory, worker, SQL, metadata and launchers', async () => {
+    const result = await runCli(['new', 'acme/orders_daily'], { env, cwd: home });
+    expect(result.code, result.stderr).toBe(0);
+    const dir = path.join(home, 'projects', 'acme', 'orders_daily');
+    for (const file of [
+      'parameters.ts',
+      'factory.ts',
+      'worker.ts',
+      'alter_tables.sql',
+      'queries/load_days.sql',
+      'run.sh',
+      'run.bat',
+    ]) {
+      expect(existsSync(path.join(dir, file)), file).toBe(true);
+    }
+  });
+
+  it('refuses a bad name and an existing project', async () => {
+    const bad = await runCli(['new', 'Acme/Orders'], { env, cwd: home });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/'Acme\/Orders' must be <group>\/<name>/);
+    const again = await runCli(['new', 'other/orders_daily'], { env, cwd: home });
+    expect(again.code).toBe(2);
+    expect(again.stderr).toMatch(/a project named 'orders_daily' already exists in acme\/orders_daily/);
+  });
+
+  it('run.sh passes its arguments to dwh run and returns its exit code', async () => {
+    const launcher = path.join(home, 'projects', 'acme', 'orders_daily', 'run.sh');
+    const ok = await exec('sh', [launcher, '--start-date', '2026-10-01', '--end-date', '2026-10-08'], {
+      env: { ...process.env, ...env, NO_COLOR: '1' },
+    });
+    expect(ok.stdout).toMatch(/run \d+: SUCCESS — 7 records/);
+    expect(ok.stdout).toContain('finished with exit code 0');
+
+    const failed = await exec('sh', [launcher, '--load-type', 'X'], {
+      env: { ...process.env, ...env },
+    }).catch((error: { code: number; stdout: string }) => error);
+    expect('code' in failed && failed.code).toBe(2);
+
+    const rows = await runCli(['sql', 'select count(*) as n from orders_daily', '--json'], {
+      env,
+      cwd: home,
+    });
+    expect(JSON.parse(rows.stdout)).toEqual([{ n: 7 }]);
+    const outputs = path.join(home, 'metadata', 'orders_daily', 'output');
+    expect(existsSync(outputs)).toBe(true);
+  });
+
+  it('run.bat passes its arguments through and returns the exit code', () => {
+    const bat = readFileSync(path.join(home, 'projects', 'acme', 'orders_daily', 'run.bat'), 'utf8');
+    expect(bat).toContain('call npx --no-install dwh run acme/orders_daily %*');
+    expect(bat).toContain('exit /b %status%');
+  });
+});
