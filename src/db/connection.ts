@@ -91,12 +91,15 @@ function getServerTypeParser(oid: number, format?: string): (text: string) => un
 async function openPglite(dir: string, command: string): Promise<Warehouse> {
   const dirLock = PgliteDirLock.acquire(dir, command);
   try {
-    const [{ PGlite }, { default: knexFactory }, { default: ClientPGLite }] = await Promise.all([
-      import('@electric-sql/pglite'),
-      import('knex'),
-      import('knex-pglite'),
-    ]);
-    const pglite = await PGlite.create(dir, { parsers: typeParsers });
+    const [{ PGlite }, { btree_gist }, { default: knexFactory }, { default: ClientPGLite }] =
+      await Promise.all([
+        import('@electric-sql/pglite'),
+        // loaded so `CREATE EXTENSION btree_gist` works as on a server (exclusion constraints of SCD2 dimensions)
+        import('@electric-sql/pglite/contrib/btree_gist'),
+        import('knex'),
+        import('knex-pglite'),
+      ]);
+    const pglite = await PGlite.create(dir, { parsers: typeParsers, extensions: { btree_gist } });
     await pglite.exec(`SET TIME ZONE 'UTC'`);
     const knex = knexFactory({
       client: ClientPGLite,
