@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { emailAddressSchema } from '../notify/address.js';
+import { cronExpressionProblem } from '../deploy/cron-expression.js';
 
 const identifier = z
   .string()
@@ -51,16 +53,27 @@ export const projectParametersSchema = z
     logRetention: z
       .object({ days: z.number().int().positive().optional(), runs: z.number().int().positive().optional() })
       .default({ days: 30 }),
-    /** Cron expression used by schedulers (cron, Airflow). (Default: none) */
-    schedule: z.string().optional(),
+    /** Cron expression used by schedulers (cron, Airflow): five fields or a macro like @daily. (Default: none) */
+    schedule: z
+      .string()
+      .superRefine((value, ctx) => {
+        const problem = cronExpressionProblem(value);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      })
+      .optional(),
     /** E-mail switches, used by notifications. (Default: all on) */
     email: z
       .object({
         onSuccess: z.boolean().default(true),
         onFailure: z.boolean().default(true),
-        business: z.array(z.string()).optional(),
-        admin: z.array(z.string()).optional(),
-        error: z.array(z.string()).optional(),
+        /** Replace the environment's recipient lists for this project; [] silences the group. */
+        business: z.array(emailAddressSchema).optional(),
+        admin: z.array(emailAddressSchema).optional(),
+        error: z.array(emailAddressSchema).optional(),
+        /** Log lines at the end of the mail. (Default: the environment's email.logTailLines, 50) */
+        logTailLines: z.number().int().min(0).max(10_000).optional(),
+        /** Attach the whole readable log. (Default: the environment's email.attachLog, false) */
+        attachLog: z.boolean().optional(),
       })
       .default({ onSuccess: true, onFailure: true }),
     /** Free-form settings for the project's own tasks. */

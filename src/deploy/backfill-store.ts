@@ -1,0 +1,161 @@
+import os from 'node:os';
+import type { LoadType } from '../core/types.js';
+import type { Warehouse } from '../db/connection.js';
+import type { BackfillWindow } from './backfill-windows.js';
+
+export type BackfillStatus = 'running' | 'success' | 'failed';
+export type BackfillWindowStatus = 'pending' | 'running' | 'success' | 'failed';
+
+/** One row of dwh.backfills as read back. */
+export interface BackfillRow {
+  backfill_id: number;
+  project_name: string;
+  environment: string;
+  load_type: LoadType;
+  start_date: Date;
+  end_date: Date;
+  load_days: number;
+  status: BackfillStatus;
+  created_at: Date;
+  updated_at: Date;
+  finished_at: Date | null;
+  host: string;
+  pid: number;
+  error_message: string | null;
+}
+
+/** One row of dwh.backfill_windows as read back. */
+export interface BackfillWindowRow {
+  backfill_id: number;
+  window_index: number;
+  start_load_date: Date;
+  end_load_date: Date;
+  status: BackfillWindowStatus;
+  run_id: number | null;
+  tries: number;
+  started_at: Date | null;
+  ended_at: Date | null;
+  error_message: string | null;
+}
+
+/** What makes two `dwh backfill` commands "the same": re-running it continues the earlier one. */
+export interface BackfillKey {
+  project: string;
+  environment: string;
+  loadType: LoadType;
+  start: Date;
+  end: Date;
+  loadDays: number;
+}
+
+/** The latest backfill with this key, if any. */
+export async function findBackfill(warehouse: Warehouse, key: BackfillKey): Promise<BackfillRow | null> {
+  const [row] = await warehouse.query<BackfillRow>(
+    `select * from dwh.backfills
+     where project_name = $1 and environment = $2 and load_type = $3 and start_date = $4 and end_date = $5
+       and load_days = $6
+     order by backfill_id desc limit 1`,
+    [key.project, key.environment, key.loadType, key.start, key.end, key.loadDays],
+  );
+  return row ? normalise(row) : null;
+}
+
+/** Records a new backfill and all its windows as pending, in one transaction. */
+export async function createBackfill(
+  warehouse: Warehouse,
+  key: BackfillKey,
+  windows: BackfillWindow[],
+): Promise<number> {
+  return warehouse.knex.transaction(async (trx) => {
+    const inserted = await trx.raw<{ rows: { backfill_id: string | number }[] }>(
+      `insert into dwh.backfills (project_name, environment, load_type, start_date, end_date, load_days, status,
+         host, pid)
+       values (?, ?, ?, ?, ?, ?, 'running', ?, ?) returning backfill_id`,
+      [
+        key.project,
+        key.environment,
+        key.loadType,
+        key.start,
+        key.end,
+        key.loadDays,
+        os.hostname(),
+        process.pid,
+      ],
+    );
+    const id = Number(inserted.rows[0]!.backfill_id);
+    for (const window of windows) {
+      await trx.raw(
+        `insert into dwh.backfill_windows (backfill_id, window_index, start_load_date, end_load_date, status)
+         values (?, ?, ?, ?, 'pending')`,
+        [id, window.index, window.start, window.end],
+      );
+    }
+    return id;
+  });
+}
+
+/** Marks a backfill as taken over by this process (after a kill, or to retry failed windows). */
+export async function claimBackfill(warehouse: Warehouse, backfillId: number): Promise<void> {
+  await warehouse.query(
+    `update dwh.backfills set status = 'running', host = $2, pid = $3, updated_at = now(), finished_at = null,
+       error_message = null
+     where backfill_id = $1`,
+    [backfillId, os.hostname(), process.pid],
+  );
+}
+
+export async function listBackfillWindows(
+  warehouse: Warehouse,
+  backfillId: number,
+): Promise<BackfillWindowRow[]> {
+  const rows = await warehouse.query<BackfillWindowRow>(
+    `select * from dwh.backfill_windows where backfill_id = $1 order by window_index`,
+    [backfillId],
+  );
+  return rows.map((row) => ({
+    ...row,
+    backfill_id: Number(row.backfill_id),
+    run_id: row.run_id === null ? null : Number(row.run_id),
+  }));
+}
+
+export async function startWindow(warehouse: Warehouse, backfillId: number, index: number): Promise<void> {
+  await warehouse.query(
+    `update dwh.backfill_windows set status = 'running', tries = tries + 1, started_at = now(), ended_at = null,
+       error_message = null
+     where backfill_id = $1 and window_index = $2`,
+    [backfillId, index],
+  );
+}
+
+export async function finishWindow(
+  warehouse: Warehouse,
+  backfillId: number,
+  index: number,
+  outcome: { status: 'success' | 'failed'; runId: number | null; errorMessage: string | null },
+): Promise<void> {
+  await warehouse.query(
+    `update dwh.backfill_windows set status = $3, run_id = coalesce($4, run_id), error_message = $5,
+       ended_at = now()
+     where backfill_id = $1 and window_index = $2`,
+    [backfillId, index, outcome.status, outcome.runId, outcome.errorMessage],
+  );
+  await warehouse.query(`update dwh.backfills set updated_at = now() where backfill_id = $1`, [backfillId]);
+}
+
+export async function finishBackfill(
+  warehouse: Warehouse,
+  backfillId: number,
+  status: 'success' | 'failed',
+  errorMessage: string | null,
+): Promise<void> {
+  await warehouse.query(
+    `update dwh.backfills set status = $2, error_message = $3, updated_at = now(), finished_at = now()
+     where backfill_id = $1`,
+    [backfillId, status, errorMessage],
+  );
+}
+
+function normalise(row: BackfillRow): BackfillRow {
+  return { ...row, backfill_id: Number(row.backfill_id), load_days: Number(row.load_days) };
+}

@@ -1,0 +1,43 @@
+import { WindowError } from '../core/errors.js';
+
+const DAY_MS = 86_400_000;
+
+export interface BackfillWindow {
+  /** 1-based position of the window in the backfill. */
+  index: number;
+  start: Date;
+  end: Date;
+}
+
+/**
+ * Splits the half-open range `[start, end)` into consecutive windows of `loadDays` days, in order; the last
+ * window is shorter when the range is not a multiple of `loadDays`.
+ */
+export function planBackfillWindows(start: Date, end: Date, loadDays: number): BackfillWindow[] {
+  if (!Number.isInteger(loadDays) || loadDays < 1) {
+    throw new WindowError(`--load-days: must be a whole number of days ≥ 1 (got ${String(loadDays)})`);
+  }
+  if (start.getTime() >= end.getTime()) {
+    throw new WindowError(
+      `backfill range is empty: --start-date ${start.toISOString()} is not before --end-date ${end.toISOString()}`,
+    );
+  }
+  const windows: BackfillWindow[] = [];
+  for (let from = start.getTime(); from < end.getTime(); from += loadDays * DAY_MS) {
+    windows.push({
+      index: windows.length + 1,
+      start: new Date(from),
+      end: new Date(Math.min(from + loadDays * DAY_MS, end.getTime())),
+    });
+  }
+  return windows;
+}
+
+/** `1 m 05 s`-style remaining time for the progress line. */
+export function formatDuration(ms: number): string {
+  const seconds = Math.max(0, Math.round(ms / 1000));
+  if (seconds < 60) return `${seconds} s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes} m ${String(seconds % 60).padStart(2, '0')} s`;
+  return `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, '0')} m`;
+}

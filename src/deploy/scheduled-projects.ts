@@ -1,0 +1,32 @@
+import type { ResolvedConfig } from '../core/config.js';
+import type { ProjectParameters } from '../core/define-project.js';
+import { discoverProjects, findProject, loadProject, type ProjectRef } from '../core/project-loader.js';
+
+export interface ScheduledProject {
+  ref: ProjectRef;
+  parameters: ProjectParameters;
+  /** The validated cron expression. */
+  schedule: string;
+}
+
+/**
+ * Projects of the home that declare a `schedule`, in `<group>/<name>` order; or just the named ones. A project
+ * that does not load fails the whole command: a scheduler silently missing a project is worse.
+ */
+export async function loadScheduledProjects(
+  config: ResolvedConfig,
+  only: string[] = [],
+): Promise<ScheduledProject[]> {
+  const refs = only.length
+    ? only.map((name) => findProject(config.paths.projectsDir, name))
+    : discoverProjects(config.paths.projectsDir);
+  const scheduled: ScheduledProject[] = [];
+  for (const ref of refs) {
+    const { parameters } = await loadProject(ref, {
+      home: config.paths.home,
+      overrides: config.settings.projects[ref.name],
+    });
+    if (parameters.schedule) scheduled.push({ ref, parameters, schedule: parameters.schedule.trim() });
+  }
+  return scheduled;
+}
