@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Logger } from 'pino';
@@ -11,6 +12,7 @@ import {
   insertAttempt,
   insertRun,
   lastSuccessfulRun,
+  setEmailStatus,
 } from '../audit/run-store.js';
 import { computeWindow } from '../audit/window.js';
 import { openWarehouse, type Warehouse } from '../db/connection.js';
@@ -19,8 +21,10 @@ import { createRunLogger } from '../logging/logger.js';
 import { redactText, redactValue } from '../logging/redact.js';
 import { applyLogRetention } from '../logging/retention.js';
 import { logDir, newLogFile } from '../logging/run-log.js';
+import { loadEmailSettings, type EmailSettings } from '../notify/email-settings.js';
+import { notifyRun } from '../notify/notify-run.js';
 import { loadConfig, type ResolvedConfig } from './config.js';
-import { DwhError, EXIT, UsageError, errorMessage, type ExitCode } from './errors.js';
+import { DwhError, EXIT, UsageError, errorDetail, errorMessage, type ExitCode } from './errors.js';
 import { createOutputWriter, outputDir } from './output.js';
 import { findProject, loadProject, type LoadedProject } from './project-loader.js';
 import { runTasks, type RunnerResult } from './runner.js';
@@ -45,6 +49,21 @@ export interface RunRequest {
   env?: NodeJS.ProcessEnv;
   /** Where the dwh home is searched from. (Default: process.cwd()) */
   cwd?: string;
+  /** Send the run's e-mail as configured; false is `--no-email`. (Default: true) */
+  email?: boolean;
+  /** The backfill this run belongs to: recorded as etl_runs.backfill_id. (Default: none) */
+  backfillId?: number;
+  /**
+   * An open warehouse and the project's run lock the caller already holds (a backfill holds them across all
+   * its windows, so no other run of the project can slip in between). The run neither opens, locks, releases
+   * nor closes them. (Default: the run opens the warehouse and takes the lock itself)
+   */
+  session?: RunSession;
+}
+
+export interface RunSession {
+  warehouse: Warehouse;
+  lock: RunLock;
 }
 
 export interface RunReport {
@@ -57,6 +76,8 @@ export interface RunReport {
   error: string | null;
   logFile: string | null;
   exitCode: ExitCode;
+  /** What was stored in etl_runs.email_status: `sent`, `skipped: …` or `failed: …`. (Not set for dry runs) */
+  emailStatus?: string;
 }
 
 /** Lines for the console (plan, summary); logs go through pino. */
@@ -81,13 +102,18 @@ export async function runProject(request: RunRequest, print: Printer = () => {})
     overrides: config.settings.projects[ref.name],
   });
   const selected = selectTasks(project, request.tasks);
+  // a bad smtp/recipients section stops the run before it starts, not after its work is done
+  const email = request.email === false ? null : loadEmailSettings(config);
   const loadType = request.loadType ?? project.parameters.loadType;
 
-  const warehouse = await openWarehouse({
-    url: config.databaseUrl,
-    pgliteDir: config.pgliteDir,
-    command: `run ${ref.name}`,
-  });
+  const session = request.session;
+  const warehouse =
+    session?.warehouse ??
+    (await openWarehouse({
+      url: config.databaseUrl,
+      pgliteDir: config.pgliteDir,
+      command: `run ${ref.name}`,
+    }));
   let lock: RunLock | null = null;
   try {
     if (request.dryRun) {
@@ -106,13 +132,26 @@ export async function runProject(request: RunRequest, print: Printer = () => {})
       };
     }
     await migrate(warehouse);
-    lock = await acquireRunLock(warehouse, ref.name);
+    lock = session?.lock ?? (await acquireRunLock(warehouse, ref.name));
     const crashed = await recoverCrashedRuns(warehouse, ref.name);
     const window = await planWindow(warehouse, project, loadType, request, false);
-    return await executeRun({ request, config, project, warehouse, lock, window, selected, crashed, print });
+    return await executeRun({
+      request,
+      config,
+      project,
+      warehouse,
+      lock,
+      window,
+      selected,
+      crashed,
+      print,
+      email,
+    });
   } finally {
-    await lock?.release();
-    await warehouse.close();
+    if (!session) {
+      await lock?.release();
+      await warehouse.close();
+    }
   }
 }
 
@@ -165,12 +204,15 @@ interface ExecuteInput {
   selected: Set<string> | undefined;
   crashed: number[];
   print: Printer;
+  email: EmailSettings | null;
 }
 
 async function executeRun(input: ExecuteInput): Promise<RunReport> {
   const { config, project, warehouse, window, print } = input;
   const { parameters, ref } = project;
   const logFile = newLogFile(config.paths.metadataDir, ref.name);
+  const startedAt = new Date();
+  const sha = await gitSha(ref.dir);
   const runId = await insertRun(warehouse, {
     project: ref.name,
     environment: config.environment,
@@ -178,9 +220,15 @@ async function executeRun(input: ExecuteInput): Promise<RunReport> {
     window,
     targetDatabase: parameters.target.database,
     targetTable: `${parameters.target.schema}.${parameters.target.table}`,
-    gitSha: await gitSha(ref.dir),
+    gitSha: sha,
     parameters: redactValue(JSON.parse(JSON.stringify(parameters)) as Record<string, unknown>),
   });
+  if (input.request.backfillId !== undefined) {
+    await warehouse.query('update dwh.etl_runs set backfill_id = $2 where run_id = $1', [
+      runId,
+      input.request.backfillId,
+    ]);
+  }
   input.lock.annotate(runId);
   const log = createRunLogger({
     file: logFile,
@@ -211,6 +259,7 @@ async function executeRun(input: ExecuteInput): Promise<RunReport> {
   const output = createOutputWriter(outputDir(config.paths.metadataDir, ref.name));
   let result: RunnerResult | null = null;
   let error: string | null;
+  let runError: { message: string; detail: string } | null = null;
   try {
     const ddl = await applyDdlHistory(
       warehouse,
@@ -257,6 +306,7 @@ async function executeRun(input: ExecuteInput): Promise<RunReport> {
     error = result.error;
   } catch (thrown) {
     error = errorMessage(thrown);
+    runError = { message: error, detail: errorDetail(thrown) };
     log.error({ err: thrown instanceof Error ? thrown : undefined }, `run failed: ${error}`);
   } finally {
     clearInterval(beat);
@@ -272,6 +322,34 @@ async function executeRun(input: ExecuteInput): Promise<RunReport> {
     errorMessage: error && redactText(error),
   });
   log.info(`run ${runId} ${status}: ${result?.records ?? 0} records${error ? `; ${error}` : ''}`);
+  const emailStatus = await notifyRun({
+    settings: input.email,
+    parameters,
+    info: {
+      project: ref.name,
+      group: ref.group,
+      environment: config.environment,
+      version: parameters.version,
+      runId,
+      host: os.hostname(),
+      status,
+      window,
+      dataMinDate: result?.dataMinDate ?? null,
+      dataMaxDate: result?.dataMaxDate ?? null,
+      records: result?.records ?? 0,
+      startedAt,
+      endedAt: new Date(),
+      target: `${parameters.target.database} ${parameters.target.schema}.${parameters.target.table}`,
+      gitSha: sha,
+    },
+    result,
+    runError,
+    logFile,
+    log,
+  });
+  await setEmailStatus(warehouse, runId, emailStatus).catch((thrown: unknown) =>
+    log.warn(`could not record email_status of run ${runId}: ${errorMessage(thrown)}`),
+  );
   if (!parameters.keepOutput) output.removeAll();
   const deleted = applyLogRetention(
     logDir(config.paths.metadataDir, ref.name),
@@ -292,6 +370,7 @@ async function executeRun(input: ExecuteInput): Promise<RunReport> {
     error,
     logFile,
     exitCode: status === 'success' ? EXIT.success : EXIT.runFailed,
+    emailStatus,
   };
 }
 
