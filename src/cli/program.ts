@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
+import { registerEmail } from './email.js';
 import { registerInit } from './init.js';
 import { registerList } from './list.js';
 import { registerNew } from './new.js';
@@ -31,7 +32,15 @@ Environment:
 Exit codes: 0 success, 1 run failed, 2 bad usage or configuration, 3 refused (project already running).`,
     );
   program.configureHelp({ sortSubcommands: false, showGlobalOptions: true });
-  for (const register of [registerRun, registerList, registerRuns, registerSql, registerInit, registerNew]) {
+  for (const register of [
+    registerRun,
+    registerList,
+    registerRuns,
+    registerSql,
+    registerInit,
+    registerNew,
+    registerEmail,
+  ]) {
     register(program);
   }
   for (const command of program.commands) command.exitOverride();

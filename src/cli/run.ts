@@ -24,6 +24,7 @@ export function registerRun(program: Command): void {
     .option('--env <name>', 'environment of config/dwh.yaml')
     .option('-t, --tasks <names>', 'comma-separated tasks to run; their dependencies are not pulled in')
     .option('--dry-run', 'print the plan (order, window, disabled tasks) and write nothing')
+    .option('--no-email', 'send no e-mail for this run (etl_runs.email_status records the skip)')
     .addHelpText(
       'after',
       `
@@ -44,6 +45,7 @@ Examples:
           ...(options.env ? { environment: options.env } : {}),
           ...(options.tasks ? { tasks: splitList(options.tasks) } : {}),
           dryRun: Boolean(options.dryRun),
+          email: options.email !== false,
         },
         (line) => process.stdout.write(`${line}\n`),
       );
@@ -58,6 +60,8 @@ interface RunCliOptions {
   env?: string;
   tasks?: string;
   dryRun?: boolean;
+  /** false with --no-email */
+  email?: boolean;
 }
 
 function splitList(value: string): string[] {

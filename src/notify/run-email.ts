@@ -1,0 +1,151 @@
+import type { TaskOutcome } from '../core/runner.js';
+import type { LoadWindow } from '../core/types.js';
+import { redactText } from '../logging/redact.js';
+import { formatBound, formatCount, formatDuration, formatInstant, truncate } from './format.js';
+import { renderHtml } from './render-html.js';
+import { renderText } from './render-text.js';
+
+/** What is known about a run when its mail is written. */
+export interface RunEmailInfo {
+  project: string;
+  group: string;
+  environment: string;
+  version: string;
+  runId: number;
+  host: string;
+  status: 'success' | 'failed';
+  window: LoadWindow;
+  dataMinDate: Date | null;
+  dataMaxDate: Date | null;
+  records: number;
+  startedAt: Date;
+  endedAt: Date;
+  target: string;
+  gitSha: string | null;
+}
+
+/** One row of the task table. */
+export interface TaskRow {
+  name: string;
+  status: string;
+  attempts: number;
+  duration: string;
+  records: string;
+  error: string;
+}
+
+export interface ErrorBlock {
+  title: string;
+  detail: string;
+}
+
+export interface LogBlock {
+  title: string;
+  text: string;
+}
+
+/** Everything a renderer needs; every string is already redacted. */
+export interface EmailContent {
+  subject: string;
+  heading: string;
+  status: 'success' | 'failed';
+  info: [label: string, value: string][];
+  tasks: TaskRow[];
+  errors: ErrorBlock[];
+  logs: LogBlock[];
+}
+
+export interface RenderedEmail {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+const MAX_TABLE_ERROR = 300;
+const MAX_ERROR_DETAIL = 20_000;
+const MAX_SUBJECT_ERROR = 120;
+
+/**
+ * The mail about one run, built up piece by piece as the run's parts become known (general info, one row per
+ * task, the error, the log tail), then rendered as plain text and HTML. Everything added is passed through
+ * redaction, so a secret that reached a message or a stack is masked here too.
+ */
+export class RunEmail {
+  private readonly tasks: TaskRow[] = [];
+  private readonly errors: ErrorBlock[] = [];
+  private readonly logs: LogBlock[] = [];
+  private summaryError: string | null = null;
+
+  constructor(private readonly info: RunEmailInfo) {}
+
+  addTaskResult(task: TaskOutcome): this {
+    this.tasks.push({
+      name: task.name,
+      status: task.status,
+      attempts: task.attempts,
+      duration: task.attempts ? formatDuration(task.durationMs) : '—',
+      records: formatCount(task.records),
+      error: task.error ? truncate(redactText(task.error), MAX_TABLE_ERROR) : '',
+    });
+    return this;
+  }
+
+  /**
+   * A failure: `summary` is one line (the first one goes into the subject), `detail` the message with its stack.
+   */
+  addError(title: string, summary: string, detail: string | null): this {
+    this.summaryError ??= redactText(summary);
+    this.errors.push({ title, detail: truncate(redactText(detail ?? summary), MAX_ERROR_DETAIL) });
+    return this;
+  }
+
+  addLogBlock(title: string, text: string): this {
+    this.logs.push({ title, text: redactText(text) });
+    return this;
+  }
+
+  subject(): string {
+    const { info } = this;
+    const rows = `${formatCount(info.records)} ${info.records === 1 ? 'row' : 'rows'}`;
+    const base =
+      `[dwh][${info.environment}] ${info.status === 'success' ? 'SUCCESS' : 'FAILED'} ${info.project} ` +
+      `${formatBound(info.window.start)} → ${formatBound(info.window.end)} (${rows})`;
+    if (info.status === 'success' || !this.summaryError) return base;
+    return `${base}: ${truncate(this.summaryError.replace(/\s+/g, ' '), MAX_SUBJECT_ERROR)}`;
+  }
+
+  content(): EmailContent {
+    const { info } = this;
+    const window = info.window;
+    return {
+      subject: this.subject(),
+      heading: `${info.status === 'success' ? 'SUCCESS' : 'FAILED'}: ${info.group}/${info.project} (run ${info.runId})`,
+      status: info.status,
+      info: [
+        ['Project', `${info.group}/${info.project}`],
+        ['Environment', info.environment],
+        ['Version', info.version + (info.gitSha ? ` (git ${info.gitSha.slice(0, 12)})` : '')],
+        ['Status', info.status.toUpperCase()],
+        ['Run id', String(info.runId)],
+        ['Load type', window.loadType === 'F' ? 'F (full)' : 'I (incremental)'],
+        ['Window', `${formatBound(window.start)} → ${formatBound(window.end)}`],
+        ['Previous max date', formatInstant(window.previousMaxDate)],
+        ['Data min date', formatInstant(info.dataMinDate)],
+        ['Data max date', formatInstant(info.dataMaxDate)],
+        ['Records', formatCount(info.records)],
+        ['Target', info.target],
+        ['Started', formatInstant(info.startedAt)],
+        ['Duration', formatDuration(info.endedAt.getTime() - info.startedAt.getTime())],
+        ['Host', info.host],
+      ].map(([label, value]) => [label!, redactText(value!)]),
+      tasks: [...this.tasks],
+      errors: [...this.errors],
+      logs: [...this.logs],
+    };
+  }
+
+  render(): RenderedEmail {
+    const content = this.content();
+    return { subject: content.subject, text: renderText(content), html: renderHtml(content) };
+  }
+}
