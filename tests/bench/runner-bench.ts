@@ -1,0 +1,164 @@
+/**
+ * npm run bench:runner — runner overhead per task and CLI cold start, as ratios against baselines measured in
+ * the same run:
+ * - per-task overhead = (run of N no-op tasks − run of 1 task) / (N − 1) − the cost of one task's own audit
+ *   writes (insert + update of an etl_task_runs row, measured alone on the same database);
+ * - `dwh --help` against `node -e 0`.
+ * Usage: npm run bench:runner [-- --tasks 200 --url postgres://…]  (server: --url or DWH_TEST_DATABASE_URL)
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { performance } from 'node:perf_hooks';
+import { migrate } from '../../src/audit/migrate.js';
+import { finishAttempt, insertAttempt, insertRun } from '../../src/audit/run-store.js';
+import { runProject } from '../../src/core/run-project.js';
+import { openWarehouse } from '../../src/db/connection.js';
+
+const { values } = parseArgs({
+  options: { tasks: { type: 'string', default: '200' }, url: { type: 'string' } },
+});
+const taskCount = Number(values.tasks);
+const serverUrl = values.url ?? process.env.DWH_TEST_DATABASE_URL ?? null;
+const repo = path.resolve(import.meta.dirname, '../..');
+const root = path.join(repo, 'metadata', 'bench-runner');
+
+function writeProject(name: string, tasks: number): void {
+  const dir = path.join(root, 'projects', 'bench', name);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(
+    path.join(dir, 'parameters.ts'),
+    `import { defineProject } from 'dwh';
+export default defineProject({ name: '${name}', version: '1', target: { database: 'bench', table: 't' }, fullLoadStartDate: '2026-01-01' });
+`,
+  );
+  writeFileSync(
+    path.join(dir, 'factory.ts'),
+    `import { defineFactory, task } from 'dwh';
+export default defineFactory(Array.from({ length: ${tasks} }, (_, i) => task('t' + i, () => ({ records: 1 }))));
+`,
+  );
+}
+
+async function timeRun(project: string, env: Record<string, string>): Promise<number> {
+  const started = performance.now();
+  const report = await runProject({
+    project,
+    console: false,
+    env,
+    loadType: 'F',
+    endDate: new Date('2026-02-01T00:00:00Z'),
+  });
+  if (report.status !== 'success') throw new Error(`${project} failed: ${report.error}`);
+  return performance.now() - started;
+}
+
+async function auditWriteCost(
+  env: { url: string | null; pgliteDir: string },
+  count: number,
+): Promise<number> {
+  const warehouse = await openWarehouse({ ...env, command: 'bench' });
+  try {
+    await migrate(warehouse);
+    const runId = await insertRun(warehouse, {
+      project: 'bench_audit',
+      environment: 'bench',
+      version: '1',
+      window: {
+        loadType: 'F',
+        start: new Date('2026-01-01'),
+        end: new Date('2026-02-01'),
+        previousMaxDate: null,
+      },
+      targetDatabase: 'bench',
+      targetTable: 't',
+      gitSha: null,
+      parameters: {},
+    });
+    const started = performance.now();
+    for (let i = 0; i < count; i++) {
+      await insertAttempt(warehouse, { runId, task: `t${i}`, attempt: 1, status: 'running' });
+      await finishAttempt(warehouse, {
+        runId,
+        task: `t${i}`,
+        attempt: 1,
+        status: 'success',
+        records: 1,
+        errorMessage: null,
+      });
+    }
+    return (performance.now() - started) / count;
+  } finally {
+    await warehouse.close();
+  }
+}
+
+async function measure(label: string, url: string | null): Promise<void> {
+  const pgliteDir = path.join(root, `pglite-${label}`);
+  const metadataDir = path.join(root, `metadata-${label}`);
+  const env: Record<string, string> = {
+    DWH_HOME: root,
+    DWH_METADATA_DIR: metadataDir,
+    DWH_PGLITE_DIR: pgliteDir,
+  };
+  if (url) env.DWH_DATABASE_URL = url;
+  // warm-up: migrations, module loading, the TS loader's cache
+  await timeRun('bench_one', env);
+  const one = Math.min(await timeRun('bench_one', env), await timeRun('bench_one', env));
+  const many = Math.min(await timeRun('bench_many', env), await timeRun('bench_many', env));
+  const audit = await auditWriteCost({ url, pgliteDir }, taskCount);
+  const perTask = (many - one) / (taskCount - 1);
+  const overhead = perTask - audit;
+  console.log(
+    `${label.padEnd(8)} run of ${taskCount} tasks ${many.toFixed(0)} ms, of 1 task ${one.toFixed(0)} ms → ` +
+      `${perTask.toFixed(2)} ms per task; own audit writes ${audit.toFixed(2)} ms; ` +
+      `overhead beyond them ${overhead.toFixed(2)} ms per task (target < 5 ms; ratio to audit writes ${(perTask / audit).toFixed(2)}×)`,
+  );
+}
+
+function median(samples: number[]): number {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+function coldStart(args: string[], runs = 11): number {
+  const samples: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const started = performance.now();
+    execFileSync(process.execPath, args, { stdio: 'ignore' });
+    samples.push(performance.now() - started);
+  }
+  return median(samples);
+}
+
+rmSync(root, { recursive: true, force: true });
+writeProject('bench_one', 1);
+writeProject('bench_many', taskCount);
+try {
+  await measure('pglite', null);
+  if (serverUrl) {
+    const dbName = `dwh_bench_${process.pid}`;
+    const admin = new URL(serverUrl);
+    const pg = (await import('pg')).default;
+    const client = new pg.Client({ connectionString: serverUrl });
+    await client.connect();
+    await client.query(`create database ${dbName}`);
+    try {
+      admin.pathname = `/${dbName}`;
+      await measure('server', admin.toString());
+    } finally {
+      await client.query(`drop database ${dbName} with (force)`);
+      await client.end();
+    }
+  } else {
+    console.log('server   skipped: pass --url or set DWH_TEST_DATABASE_URL');
+  }
+  const node = coldStart(['-e', '0']);
+  const help = coldStart([path.join(repo, 'dist/cli/main.js'), '--help']);
+  console.log(
+    `cli      dwh --help ${help.toFixed(0)} ms (median of 11; target < 250 ms); node -e 0 ${node.toFixed(0)} ms; ratio ${(help / node).toFixed(2)}×`,
+  );
+} finally {
+  rmSync(root, { recursive: true, force: true });
+}
