@@ -69,26 +69,122 @@ RETURNING to_char(day, 'YYYY-MM-DD') AS day;
 owner: TODO
 sources: []
 `,
-    'run.sh': `#!/usr/bin/env sh
-# Runs ${group}/${name}. Arguments go to \`dwh run\`: ./run.sh --load-type F, ./run.sh --start-date 2026-01-01
-# Exit code: 0 success, 1 run failed, 2 bad usage/config, 3 already running.
-cd "$(dirname "$0")/../../.." || exit 2
-echo "dwh run ${group}/${name} $*"
-npx --no-install dwh run ${group}/${name} "$@"
-status=$?
-echo "dwh run ${group}/${name} finished with exit code $status"
-exit $status
-`,
-    'run.bat': `@echo off
-rem Runs ${group}/${name}. Arguments go to "dwh run": run.bat --load-type F
-rem Exit code: 0 success, 1 run failed, 2 bad usage/config, 3 already running.
-setlocal
-cd /d "%~dp0..\\..\\.." || exit /b 2
-echo dwh run ${group}/${name} %*
-call npx --no-install dwh run ${group}/${name} %*
-set status=%ERRORLEVEL%
-echo dwh run ${group}/${name} finished with exit code %status%
-exit /b %status%
-`,
+    'run.sh': shellLauncher(group, name, 'run.sh', 'local'),
+    'run_docker.sh': shellLauncher(group, name, 'run_docker.sh', 'docker'),
+    'run.bat': batchLauncher(group, name, 'run.bat', 'local'),
+    'run_docker.bat': batchLauncher(group, name, 'run_docker.bat', 'docker'),
   };
+}
+
+type LauncherKind = 'local' | 'docker';
+
+const outcomes = `0 success, 1 run failed, 2 bad usage/config, 3 refused (already running)`;
+
+/**
+ * `run.sh` / `run_docker.sh`: run the project (arguments go to `dwh run`), or `backfill …` (to `dwh backfill`);
+ * the Docker one also has `build`. Environment variables pass through; the exit code is dwh's.
+ */
+function shellLauncher(group: string, name: string, file: string, kind: LauncherKind): string {
+  const project = `${group}/${name}`;
+  const modes =
+    kind === 'local'
+      ? `#   ./${file}                              incremental run (dwh run ${project})
+#   ./${file} --load-type F                full load; any dwh run option works (--start-date, --env, --tasks)
+#   ./${file} backfill --start-date 2026-01-01 --end-date 2026-04-01 --load-days 7 [--load-type F]`
+      : `#   ./${file} build                        build the image (dwh docker build ${project})
+#   ./${file}                              run in the container; dwh run options work (--load-type F)
+#   ./${file} backfill --start-date 2026-01-01 --end-date 2026-04-01 --load-days 7
+# DWH_IMAGE selects the image (default: the one dwh docker build tags).`;
+  const command =
+    kind === 'local'
+      ? `$DWH "$mode" "$project" "$@"`
+      : `if [ "$mode" = build ]; then
+  $DWH docker build "$project" \${DWH_IMAGE:+--tag "$DWH_IMAGE"} "$@"
+elif [ "$mode" = backfill ]; then
+  $DWH docker run "$project" \${DWH_IMAGE:+--image "$DWH_IMAGE"} -- backfill "$@"
+else
+  $DWH docker run "$project" \${DWH_IMAGE:+--image "$DWH_IMAGE"} -- "$@"
+fi`;
+  return `#!/usr/bin/env sh
+# Launcher of ${project}${kind === 'docker' ? ' in its Docker image' : ''}.
+${modes}
+# Environment variables (DWH_ENV, DWH_DATABASE_URL, …) pass through; DWH_CLI overrides how dwh is started.
+# Exit code: dwh's: ${outcomes}.
+project=${project}
+cd "$(dirname "$0")/../../.." || { echo "${file}: cannot enter the dwh home" >&2; exit 2; }
+DWH=\${DWH_CLI:-npx --no-install dwh}
+mode=run
+case "\${1:-}" in
+  backfill${kind === 'docker' ? '|build' : ''}) mode=$1; shift ;;
+esac
+echo "$(date -u +%Y-%m-%dT%H:%M:%SZ) ${file}: ${kind === 'docker' ? 'docker ' : ''}$mode $project $* (environment \${DWH_ENV:-default})"
+${command}
+status=$?
+case $status in
+  0) outcome=success ;;
+  1) outcome="run failed" ;;
+  2) outcome="bad usage or configuration" ;;
+  3) outcome="refused: the project is already running" ;;
+  126|127) outcome="dwh could not be started (npm install in the home, or set DWH_CLI)" ;;
+  *) outcome="unexpected exit code" ;;
+esac
+echo "$(date -u +%Y-%m-%dT%H:%M:%SZ) ${file}: finished with exit code $status ($outcome)"
+exit $status
+`;
+}
+
+/** `run.bat` / `run_docker.bat`: the same modes as the shell launchers, for Windows. */
+function batchLauncher(group: string, name: string, file: string, kind: LauncherKind): string {
+  const project = `${group}/${name}`;
+  const modes =
+    kind === 'local'
+      ? `rem   ${file}                            incremental run (dwh run ${project})
+rem   ${file} --load-type F              full load; any dwh run option works
+rem   ${file} backfill --start-date 2026-01-01 --end-date 2026-04-01 --load-days 7`
+      : `rem   ${file} build                      build the image (dwh docker build ${project})
+rem   ${file}                            run in the container; dwh run options work (--load-type F)
+rem   ${file} backfill --start-date 2026-01-01 --end-date 2026-04-01 --load-days 7
+rem DWH_IMAGE selects the image (default: the one dwh docker build tags).`;
+  const command =
+    kind === 'local'
+      ? `call %DWH% %MODE% %PROJECT% %ARGS%`
+      : `set "IMAGE_TAG="
+set "IMAGE_RUN="
+if not "%DWH_IMAGE%"=="" set "IMAGE_TAG=--tag %DWH_IMAGE%"
+if not "%DWH_IMAGE%"=="" set "IMAGE_RUN=--image %DWH_IMAGE%"
+if "%MODE%"=="build" (
+  call %DWH% docker build %PROJECT% %IMAGE_TAG% %ARGS%
+) else if "%MODE%"=="backfill" (
+  call %DWH% docker run %PROJECT% %IMAGE_RUN% -- backfill %ARGS%
+) else (
+  call %DWH% docker run %PROJECT% %IMAGE_RUN% -- %ARGS%
+)`;
+  return `@echo off
+rem Launcher of ${project}${kind === 'docker' ? ' in its Docker image' : ''}.
+${modes}
+rem Environment variables (DWH_ENV, DWH_DATABASE_URL, ...) pass through; DWH_CLI overrides how dwh is started.
+rem Exit code: dwh's: ${outcomes}.
+setlocal
+set "PROJECT=${project}"
+cd /d "%~dp0..\\..\\.." || (echo ${file}: cannot enter the dwh home 1>&2 & exit /b 2)
+if "%DWH_CLI%"=="" (set "DWH=npx --no-install dwh") else (set "DWH=%DWH_CLI%")
+set "MODE=run"
+if /i "%~1"=="backfill" (set "MODE=backfill" & shift)
+${kind === 'docker' ? 'if /i "%~1"=="build" (set "MODE=build" & shift)\n' : ''}set "ARGS="
+:collect
+if "%~1"=="" goto launch
+set ARGS=%ARGS% %1
+shift
+goto collect
+:launch
+echo ${file}: ${kind === 'docker' ? 'docker ' : ''}%MODE% %PROJECT%%ARGS%
+${command}
+set "STATUS=%ERRORLEVEL%"
+if "%STATUS%"=="0" echo ${file}: finished with exit code 0 (success)
+if "%STATUS%"=="1" echo ${file}: finished with exit code 1 (run failed)
+if "%STATUS%"=="2" echo ${file}: finished with exit code 2 (bad usage or configuration)
+if "%STATUS%"=="3" echo ${file}: finished with exit code 3 (refused: the project is already running)
+if %STATUS% GTR 3 echo ${file}: finished with exit code %STATUS% (dwh could not be started or failed unexpectedly)
+exit /b %STATUS%
+`.replace(/\n/g, '\r\n'); // cmd.exe mis-jumps to labels in LF-only files
 }

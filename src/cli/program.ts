@@ -1,11 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
+import { registerAirflow } from './airflow.js';
+import { registerBackfill } from './backfill.js';
+import { registerCron } from './cron.js';
+import { registerDocker } from './docker.js';
 import { registerEmail } from './email.js';
 import { registerInit } from './init.js';
 import { registerList } from './list.js';
 import { registerNew } from './new.js';
 import { registerRun } from './run.js';
 import { registerRuns } from './runs.js';
+import { registerSchedule } from './schedule.js';
 import { registerSql } from './sql.js';
 
 /**
@@ -40,6 +45,11 @@ Exit codes: 0 success, 1 run failed, 2 bad usage or configuration, 3 refused (pr
     registerInit,
     registerNew,
     registerEmail,
+    registerBackfill,
+    registerCron,
+    registerSchedule,
+    registerAirflow,
+    registerDocker,
   ]) {
     register(program);
   }
