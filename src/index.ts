@@ -32,3 +32,32 @@ export {
 export { quoteIdent } from './db/quote.js';
 export { runProject } from './core/run-project.js';
 export type { RunRequest, RunReport } from './core/run-project.js';
+export {
+  acceptedValues,
+  expression,
+  freshness,
+  gaps,
+  notNull,
+  range,
+  recordDiscrepancy,
+  relationships,
+  rowCount,
+  schemaDrift,
+  staleProjects,
+  unique,
+  volumeAnomaly,
+} from './quality/constructors.js';
+export { runChecks, evaluateCheck, ChecksFailedError } from './quality/run-checks.js';
+export type { ChecksOutcome } from './quality/run-checks.js';
+export { listDqResults, listProjectDqResults } from './quality/dq-results.js';
+export type { DqResultRow } from './quality/dq-results.js';
+export { loadValidationFile } from './quality/validation-file.js';
+export type {
+  Check,
+  CheckKind,
+  CheckResult,
+  CheckStatus,
+  CountSource,
+  Severity,
+  WindowSpec,
+} from './quality/types.js';

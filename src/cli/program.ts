@@ -5,6 +5,7 @@ import { registerBackfill } from './backfill.js';
 import { registerCron } from './cron.js';
 import { registerDocker } from './docker.js';
 import { registerEmail } from './email.js';
+import { registerDq } from './dq.js';
 import { registerInit } from './init.js';
 import { registerList } from './list.js';
 import { registerNew } from './new.js';
@@ -50,6 +51,7 @@ Exit codes: 0 success, 1 run failed, 2 bad usage or configuration, 3 refused (pr
     registerSchedule,
     registerAirflow,
     registerDocker,
+    registerDq,
   ]) {
     register(program);
   }

@@ -1,0 +1,141 @@
+import { bindNamedParams } from '../db/named-params.js';
+import { plural, requireTables } from './evaluate.js';
+import { column, SqlValues, startWith, tableRef } from './sql-parts.js';
+import {
+  CheckCannotRunError,
+  type CheckScope,
+  type CountSource,
+  type Evaluation,
+  type RecordDiscrepancyCheck,
+  type SqlQuery,
+} from './types.js';
+import { describeRange, resolveWindow, type TimeRange } from './window-spec.js';
+
+type TableSource = Extract<CountSource, { table: string }>;
+
+function windowParams(params: Record<string, unknown>, range: TimeRange | null): Record<string, unknown> {
+  return range ? { ...params, start_load_date: range.start, end_load_date: range.end } : params;
+}
+
+/** `select <select> from <table> where <where> and <in range> <tail>`, values appended to `values`. */
+function tableSelect(
+  source: TableSource,
+  params: Record<string, unknown>,
+  range: TimeRange | null,
+  values: SqlValues,
+  select: string,
+  tail = '',
+): string {
+  const { predicate } = startWith(source.where, windowParams(params, range), 'count where', values);
+  let inRange = 'true';
+  if (range && source.timeColumn) {
+    const col = column(source.timeColumn);
+    inRange = `${col} >= ${values.add(range.start)}::timestamptz and ${col} < ${values.add(range.end)}::timestamptz`;
+  }
+  return `select ${select} from ${tableRef(source.table)} where ${predicate} and ${inRange}${tail}`;
+}
+
+/** The count of a table source, limited to the range through its time column. */
+export function tableCountSql(
+  source: TableSource,
+  params: Record<string, unknown>,
+  range: TimeRange | null,
+): SqlQuery {
+  const values = new SqlValues();
+  const text = tableSelect(
+    source,
+    params,
+    range,
+    values,
+    `coalesce((${source.count ?? 'count(*)'}), 0)::bigint as n`,
+  );
+  return { text, values: values.values };
+}
+
+/** The UTC days where source and target counts differ (both sides tables with a time column). */
+export function dailyDifferenceSql(
+  source: TableSource & { timeColumn: string },
+  target: TableSource & { timeColumn: string },
+  params: Record<string, unknown>,
+  range: TimeRange | null,
+): SqlQuery {
+  const values = new SqlValues();
+  const perDay = (side: TableSource & { timeColumn: string }) =>
+    tableSelect(
+      side,
+      params,
+      range,
+      values,
+      `${column(side.timeColumn)}::date as day, coalesce((${side.count ?? 'count(*)'}), 0)::bigint as n`,
+      ' group by 1',
+    );
+  return {
+    text:
+      `with s as (${perDay(source)}), t as (${perDay(target)}) ` +
+      `select coalesce(s.day, t.day)::text as day, coalesce(s.n, 0) as source, coalesce(t.n, 0) as target, ` +
+      `coalesce(s.n, 0) - coalesce(t.n, 0) as difference from s full join t on s.day = t.day ` +
+      `where coalesce(s.n, 0) <> coalesce(t.n, 0) order by 1`,
+    values: values.values,
+  };
+}
+
+async function countOf(
+  source: CountSource,
+  scope: CheckScope,
+  range: TimeRange | null,
+  side: string,
+): Promise<number> {
+  let value: unknown;
+  if ('fn' in source) {
+    value = await source.fn(range);
+  } else {
+    const query =
+      'table' in source
+        ? tableCountSql(source, scope.params, range)
+        : bindNamedParams(source.sql, windowParams(scope.params, range), `record_discrepancy ${side}.sql`);
+    if ('table' in source) await requireTables(scope, [source.table]);
+    const [row] = await scope.query(query.text, query.values);
+    value = row ? Object.values(row)[0] : undefined;
+  }
+  const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+  if (typeof n !== 'number' || !Number.isFinite(n)) {
+    throw new CheckCannotRunError(`${side} count is not a number (got ${JSON.stringify(value)})`);
+  }
+  return n;
+}
+
+export async function evaluateRecordDiscrepancy(
+  check: RecordDiscrepancyCheck,
+  scope: CheckScope,
+): Promise<Evaluation> {
+  const range = await resolveWindow(check.window, scope);
+  const source = await countOf(check.source, scope, range, 'source');
+  const target = await countOf(check.target, scope, range, 'target');
+  const difference = Math.abs(source - target);
+  const allowed = Math.max(check.tolerance ?? 0, ((check.tolerancePercent ?? 0) / 100) * Math.abs(source));
+  const failed = difference > allowed;
+  let sample: Record<string, unknown>[] | null = null;
+  let failingRows: number | null = null;
+  const { source: from, target: to } = check;
+  if (failed && 'table' in from && 'table' in to && from.timeColumn && to.timeColumn) {
+    const query = dailyDifferenceSql(
+      { ...from, timeColumn: from.timeColumn },
+      { ...to, timeColumn: to.timeColumn },
+      scope.params,
+      range,
+    );
+    const days = await scope.query(query.text, query.values);
+    failingRows = days.length;
+    sample = days.slice(0, 10);
+  }
+  return {
+    verdict: failed ? 'fail' : 'pass',
+    observed: difference,
+    threshold: `<= ${allowed}`,
+    failingRows,
+    sample: failed ? (sample ?? [{ source, target, difference: source - target }]) : null,
+    message:
+      `source ${source} vs target ${target} (${describeRange(range)}): difference ${difference}` +
+      (failed ? `, more than the ${plural(allowed, 'record')} allowed` : ''),
+  };
+}

@@ -1,0 +1,142 @@
+import { DwhError, EXIT, errorMessage } from '../core/errors.js';
+import type { TaskContext, TaskResult } from '../core/types.js';
+import { redactText, redactValue } from '../logging/redact.js';
+import { insertDqResults } from './dq-results.js';
+import { handlerOf } from './handlers.js';
+import type { Check, CheckKind, CheckOf, CheckResult, CheckScope, CheckStatus } from './types.js';
+import { loadValidationFile, VALIDATION_FILE } from './validation-file.js';
+
+/** `ctx.runId` of a context with no run behind it (`dwh dq`): results are stored with run_id null. */
+export const NO_RUN_ID = 0;
+
+/** What a checks task returns; the `checks` ride along for `dwh dq`, the runner reads only the TaskResult. */
+export interface ChecksOutcome extends TaskResult {
+  checks: CheckResult[];
+  /** The checks came from metadata/validation.yaml. */
+  fromValidationFile: boolean;
+}
+
+/** A blocking error check failed (or could not run): the task fails, so the run fails. */
+export class ChecksFailedError extends DwhError {
+  constructor(
+    readonly results: CheckResult[],
+    readonly blockingFailures: CheckResult[],
+  ) {
+    super(
+      'TASK_FAILED',
+      `${blockingFailures.length} blocking check(s) failed: ${blockingFailures.map((r) => `${r.name} (${r.message})`).join('; ')}`,
+      { exitCode: EXIT.runFailed },
+    );
+  }
+}
+
+export function isBlockingFailure(result: Pick<CheckResult, 'severity' | 'blocking' | 'status'>): boolean {
+  return (
+    result.severity === 'error' && result.blocking && (result.status === 'fail' || result.status === 'error')
+  );
+}
+
+export function scopeOf(ctx: TaskContext, now = new Date()): CheckScope {
+  const runId = ctx.runId > NO_RUN_ID ? ctx.runId : null;
+  return {
+    query: (text, values) => ctx.sql(text, values),
+    project: ctx.project.name,
+    projectDir: ctx.projectDir,
+    environment: ctx.environment,
+    runId,
+    window: ctx.window,
+    now,
+    params: {
+      start_load_date: ctx.window.start,
+      end_load_date: ctx.window.end,
+      previous_max_date: ctx.window.previousMaxDate,
+      run_id: runId,
+    },
+  };
+}
+
+/** Evaluates one check; a check that cannot run gets status `error` instead of stopping the others. */
+export async function evaluateCheck(check: Check, scope: CheckScope): Promise<CheckResult> {
+  const handler = handlerOf(check.kind);
+  const typed = check as CheckOf<CheckKind>;
+  const severity = check.severity ?? 'error';
+  const started = Date.now();
+  const checkedAt = new Date();
+  const base = {
+    name: check.name ?? handler.describe(typed),
+    kind: check.kind,
+    table: handler.table(typed),
+    severity,
+    blocking: check.blocking ?? true,
+    checkedAt,
+  };
+  try {
+    const evaluation = await handler.evaluate(typed, scope);
+    const status: CheckStatus =
+      evaluation.verdict === 'pass'
+        ? 'pass'
+        : evaluation.verdict === 'warn' || severity === 'warn'
+          ? 'warn'
+          : 'fail';
+    return {
+      ...base,
+      status,
+      observed: evaluation.observed,
+      threshold: evaluation.threshold,
+      failingRows: evaluation.failingRows,
+      sample: evaluation.sample && redactValue(evaluation.sample),
+      message: redactText(evaluation.message),
+      durationMs: Date.now() - started,
+    };
+  } catch (error) {
+    return {
+      ...base,
+      status: 'error',
+      observed: null,
+      threshold: null,
+      failingRows: null,
+      sample: null,
+      message: redactText(`could not run: ${errorMessage(error)}`),
+      durationMs: Date.now() - started,
+    };
+  }
+}
+
+/**
+ * The task function of data quality checks: `task('checks', partial(runChecks, [notNull(…), unique(…)]))`, or
+ * `task('validate', runChecks)` for the checks of metadata/validation.yaml. Every check runs and is stored in
+ * dwh.dq_results; then a failing blocking error check fails the task. Warnings never fail it.
+ */
+export async function runChecks(ctx: TaskContext, checks?: Check[]): Promise<ChecksOutcome> {
+  const fromValidationFile = checks === undefined;
+  const list = checks ?? loadValidationFile(ctx.projectDir);
+  const scope = scopeOf(ctx);
+  const results: CheckResult[] = [];
+  for (const check of list) {
+    ctx.signal.throwIfAborted();
+    const result = await evaluateCheck(check, scope);
+    results.push(result);
+    const line = `check ${result.name}: ${result.status.toUpperCase()} — ${result.message}`;
+    if (result.status === 'pass') ctx.log.info(line);
+    else if (result.status === 'warn' || !isBlockingFailure(result)) ctx.log.warn(line);
+    else ctx.log.error(line);
+  }
+  await insertDqResults(
+    ctx.sql,
+    {
+      runId: scope.runId,
+      project: ctx.project.name,
+      task: ctx.task.name,
+      attempt: scope.runId === null ? null : ctx.task.attempt,
+    },
+    results,
+  );
+  const counts = (status: CheckStatus) => results.filter((r) => r.status === status).length;
+  ctx.log.info(
+    `${results.length} check(s)${fromValidationFile ? ` from ${VALIDATION_FILE}` : ''}: ${counts('pass')} passed, ` +
+      `${counts('warn')} warned, ${counts('fail')} failed, ${counts('error')} could not run`,
+  );
+  const blocking = results.filter(isBlockingFailure);
+  if (blocking.length) throw new ChecksFailedError(results, blocking);
+  return { checks: results, fromValidationFile };
+}

@@ -1,0 +1,140 @@
+import { migrate } from '../audit/migrate.js';
+import { lastSuccessfulRun } from '../audit/run-store.js';
+import { truncate } from '../audit/window.js';
+import { loadConfig } from '../core/config.js';
+import { EXIT, UsageError, WindowError, type ExitCode } from '../core/errors.js';
+import { createOutputWriter, outputDir } from '../core/output.js';
+import { findProject, loadProject, type LoadedProject } from '../core/project-loader.js';
+import { createTaskContext, type ContextBase } from '../core/task-context.js';
+import type { LoadWindow } from '../core/types.js';
+import { openWarehouse, type Warehouse } from '../db/connection.js';
+import { createRunLogger } from '../logging/logger.js';
+import { isBlockingFailure, NO_RUN_ID, runChecks, type ChecksOutcome } from './run-checks.js';
+import type { CheckResult } from './types.js';
+import { hasValidationFile, VALIDATION_FILE } from './validation-file.js';
+
+export interface DqRequest {
+  project: string;
+  environment?: string;
+  startDate?: Date;
+  endDate?: Date;
+  /** Check log lines on the console. (Default: false) */
+  console?: boolean;
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+}
+
+export interface DqReport {
+  project: string;
+  window: LoadWindow;
+  /** Where each batch came from: a task name or metadata/validation.yaml. */
+  sources: string[];
+  results: CheckResult[];
+  exitCode: ExitCode;
+}
+
+/** Task functions made from runChecks: `runChecks` itself (validation.yaml) or `partial(runChecks, …)`. */
+function isChecksTask(fn: { name: string }): boolean {
+  return fn.name === 'runChecks' || fn.name === 'partial(runChecks)';
+}
+
+/**
+ * `dwh dq`: the project's checks without loading. The window is the last successful run's (what was loaded
+ * last), else the full-load window; `--start-date` / `--end-date` override it. Results are stored with
+ * run_id null.
+ */
+export async function runDq(request: DqRequest): Promise<DqReport> {
+  const config = loadConfig({
+    ...(request.environment ? { environment: request.environment } : {}),
+    ...(request.env ? { env: request.env } : {}),
+    ...(request.cwd ? { cwd: request.cwd } : {}),
+  });
+  const ref = findProject(config.paths.projectsDir, request.project);
+  const project = await loadProject(ref, {
+    home: config.paths.home,
+    overrides: config.settings.projects[ref.name],
+  });
+  const tasks = project.plan.filter((p) => isChecksTask(p.task.fn)).map((p) => p.task);
+  const withFile = hasValidationFile(ref.dir);
+  if (tasks.length === 0 && !withFile) {
+    throw new UsageError(
+      `project '${ref.name}' declares no checks: add a task with partial(runChecks, [...]) to factory.ts or ` +
+        `write ${VALIDATION_FILE}`,
+    );
+  }
+  const warehouse = await openWarehouse({
+    url: config.databaseUrl,
+    pgliteDir: config.pgliteDir,
+    command: `dq ${ref.name}`,
+  });
+  try {
+    await migrate(warehouse);
+    const window = await dqWindow(warehouse, project, request);
+    const log = createRunLogger({
+      file: null,
+      console: request.console ?? false,
+      bindings: { project: ref.name },
+    });
+    const base: ContextBase = {
+      project: project.parameters,
+      projectDir: ref.dir,
+      environment: config.environment,
+      runId: NO_RUN_ID,
+      window,
+      warehouse,
+      log,
+      output: createOutputWriter(outputDir(config.paths.metadataDir, ref.name)),
+    };
+    const results: CheckResult[] = [];
+    const sources: string[] = [];
+    let fileDone = false;
+    const run = async (name: string, fn: (ctx: ReturnType<typeof createTaskContext>) => unknown) => {
+      const ctx = createTaskContext(base, name, 1, new AbortController().signal, () => {});
+      try {
+        const outcome = (await fn(ctx)) as ChecksOutcome;
+        results.push(...outcome.checks);
+        fileDone ||= outcome.fromValidationFile;
+      } catch (error) {
+        // a failing blocking check throws after storing every result; anything else is a real error
+        const failed = error as { results?: CheckResult[] };
+        if (!Array.isArray(failed.results)) throw error;
+        results.push(...failed.results);
+        fileDone ||= fn === runChecks || (fn as { name: string }).name === 'runChecks';
+      }
+      sources.push(name);
+    };
+    for (const task of tasks) await run(task.name, task.fn);
+    if (withFile && !fileDone) await run(VALIDATION_FILE, (ctx) => runChecks(ctx));
+    return {
+      project: ref.name,
+      window,
+      sources,
+      results,
+      exitCode: results.some(isBlockingFailure) ? EXIT.runFailed : EXIT.success,
+    };
+  } finally {
+    await warehouse.close();
+  }
+}
+
+async function dqWindow(
+  warehouse: Warehouse,
+  project: LoadedProject,
+  request: DqRequest,
+): Promise<LoadWindow> {
+  const last = await lastSuccessfulRun(warehouse, project.ref.name);
+  const p = project.parameters;
+  const start = request.startDate ?? last?.start_load_date ?? p.fullLoadStartDate;
+  const end = request.endDate ?? last?.end_load_date ?? truncate(new Date(), p.windowGrain);
+  if (start.getTime() >= end.getTime()) {
+    throw new WindowError(
+      `empty window for the checks: ${start.toISOString()} is not before ${end.toISOString()}`,
+    );
+  }
+  return {
+    loadType: last?.load_type ?? p.loadType,
+    start,
+    end,
+    previousMaxDate: last?.previous_max_date ?? null,
+  };
+}

@@ -1,0 +1,43 @@
+import { CheckCannotRunError, type CheckScope, type WindowSpec } from './types.js';
+
+export interface TimeRange {
+  start: Date;
+  end: Date;
+}
+
+const DAY_MS = 86_400_000;
+
+function toDate(value: string | Date, key: string): Date {
+  const date =
+    value instanceof Date
+      ? value
+      : new Date(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value);
+  if (Number.isNaN(date.getTime()))
+    throw new CheckCannotRunError(`window.${key}: ${String(value)} is not a date`);
+  return date;
+}
+
+/** The time range a windowed check covers; null means no limit (`'all'`). */
+export async function resolveWindow(
+  spec: WindowSpec | undefined,
+  scope: CheckScope,
+): Promise<TimeRange | null> {
+  if (spec === undefined || spec === 'run') return { start: scope.window.start, end: scope.window.end };
+  if (spec === 'all') return null;
+  if ('lastDays' in spec) {
+    return { start: new Date(scope.window.end.getTime() - spec.lastDays * DAY_MS), end: scope.window.end };
+  }
+  if ('from' in spec) return { start: toDate(spec.from, 'from'), end: toDate(spec.to, 'to') };
+  const [run] = await scope.query<{ start_load_date: Date; end_load_date: Date }>(
+    `select start_load_date, end_load_date from dwh.etl_runs where project_name = $1 and status = 'success'
+     order by end_load_date desc, run_id desc limit 1`,
+    [spec.project],
+  );
+  if (!run) throw new CheckCannotRunError(`project ${spec.project} has no successful run yet`);
+  return { start: run.start_load_date, end: run.end_load_date };
+}
+
+export function describeRange(range: TimeRange | null): string {
+  if (!range) return 'all rows';
+  return `${range.start.toISOString()} → ${range.end.toISOString()}`;
+}
