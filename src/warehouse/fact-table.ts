@@ -1,0 +1,290 @@
+import type { Knex } from 'knex';
+import type { TaskContext } from '../core/types.js';
+import { quoteIdent } from '../db/quote.js';
+import {
+  copiedColumns,
+  createFactSql,
+  deleteWindowSql,
+  insertFactsSql,
+  insertInferredSql,
+  neededBucketsSql,
+  type FactLookup,
+  type FactSpec,
+} from './fact-table-sql.js';
+import { bucketsInside, createPartitionSql, partitionName, type PartitionGrain } from './partitions.js';
+import type { ScdDimension } from './scd-dimension.js';
+import { requireColumns } from './sql.js';
+import { requireTableColumns, tableColumns } from './table-columns.js';
+import { inTransaction, type TxQuery } from './transaction.js';
+import { WarehouseError } from './warehouse-error.js';
+
+/** A dimension that is a plain table with a unique natural key (a date dimension, a static list). */
+export interface PlainLookup {
+  table: string;
+  schema?: string;
+  /** Surrogate key column. */
+  key: string;
+  /** Natural key columns of the table. */
+  naturalKey: string[];
+}
+
+export interface FactDimension {
+  /** The dimension: an `scdDimension(...)` or a plain table. */
+  lookup: ScdDimension | PlainLookup;
+  /** Staging columns holding the dimension's natural key, in its order. */
+  naturalKey: string[];
+  /**
+   * Versioned dimensions: the staging column whose time picks the version (point in time), or `false` for
+   * the current version. (Default: the fact's dateColumn)
+   */
+  asOf?: string | false;
+  /** A member that is not found: the unknown member −1, or an inferred member. (Default: 'unknown') */
+  missing?: 'unknown' | 'inferred';
+  /** Name of the surrogate key column in the fact. (Default: the dimension's key name) */
+  factKey?: string;
+}
+
+export interface FactTableOptions {
+  table: string;
+  schema?: string;
+  /** Staging table with the rows to load. */
+  source: string;
+  /** Schema of the staging table. (Default: `schema`) */
+  sourceSchema?: string;
+  /** Columns that identify one fact row (the primary key, with the date column when partitioned). */
+  grain: string[];
+  /** Event date/time column: the run's window selects on it, partitions split on it. */
+  dateColumn: string;
+  /** Range partitions by month or day, created on demand. (Default: 'none') */
+  partition?: 'month' | 'day' | 'none';
+  dimensions?: FactDimension[];
+  /** Other staging columns copied as they are: measures, degenerate dimensions. (Default: none) */
+  measures?: string[];
+}
+
+export interface FactLoadResult {
+  inserted: number;
+  /** Rows of the window removed before the insert (deleted or in truncated partitions). */
+  replaced: number;
+  /** Per dimension table: fact rows whose member was not found (pointing at −1). */
+  missing: Record<string, number>;
+  /** Per dimension table: inferred members inserted. */
+  inferred: Record<string, number>;
+  partitionsCreated: string[];
+  partitionsTruncated: string[];
+  dataMinDate: Date | string | null;
+  dataMaxDate: Date | string | null;
+}
+
+export interface FactTable {
+  kind: 'fact_table';
+  spec: Readonly<FactSpec>;
+  /** Task function: reloads the run's window and reports rows, dates and missing members. */
+  load: (ctx: TaskContext) => Promise<void>;
+  /** The reload itself: `[start, end)` replaced in one transaction. */
+  reload(db: Knex, window: { start: Date; end: Date; runId?: number }): Promise<FactLoadResult>;
+}
+
+/** Declares a fact table loaded from staging with surrogate-key lookups (see README: Warehouse layer). */
+export function factTable(options: FactTableOptions): FactTable {
+  const spec = validate(options);
+  const reload: FactTable['reload'] = (db, window) =>
+    inTransaction(db, (query) => reloadWindow(query, spec, window.start, window.end, window.runId ?? 0));
+  return {
+    kind: 'fact_table',
+    spec,
+    reload,
+    async load(ctx) {
+      const result = await reload(ctx.db, { start: ctx.window.start, end: ctx.window.end, runId: ctx.runId });
+      for (const [dimension, count] of Object.entries(result.missing)) {
+        if (count)
+          ctx.log.warn(`${count} row(s) of ${spec.table.table} have no member in ${dimension}: key -1`);
+      }
+      for (const [dimension, count] of Object.entries(result.inferred)) {
+        if (count) ctx.log.warn(`${count} inferred member(s) inserted into ${dimension}`);
+      }
+      if (result.partitionsCreated.length)
+        ctx.log.info(`partitions created: ${result.partitionsCreated.join(', ')}`);
+      ctx.log.info(
+        `${spec.table.table}: ${result.replaced} row(s) of the window replaced by ${result.inserted}`,
+      );
+      ctx.report({
+        records: result.inserted,
+        dataMinDate: result.dataMinDate,
+        dataMaxDate: result.dataMaxDate,
+      });
+    },
+  };
+}
+
+function validate(options: FactTableOptions): FactSpec {
+  const where = `factTable(${options.table})`;
+  if (!options.table) throw new WarehouseError('factTable: table is required');
+  if (!options.source) throw new WarehouseError(`${where}: source (the staging table) is required`);
+  const grain = requireColumns(`${where}: grain`, options.grain);
+  if (!options.dateColumn) throw new WarehouseError(`${where}: dateColumn is required`);
+  const partition = options.partition ?? 'none';
+  if (!['month', 'day', 'none'].includes(partition))
+    throw new WarehouseError(
+      `${where}: partition must be 'month', 'day' or 'none' (got ${JSON.stringify(partition)})`,
+    );
+  const lookups = (options.dimensions ?? []).map((d, i) =>
+    resolveLookup(`${where}: dimensions[${i}]`, d, options),
+  );
+  const factKeys = lookups.map((l) => l.factKey);
+  const copied = [...grain, options.dateColumn, ...(options.measures ?? [])];
+  const clash = factKeys.filter((k, i) => factKeys.indexOf(k) !== i || copied.includes(k));
+  if (clash.length)
+    throw new WarehouseError(
+      `${where}: fact key column(s) ${clash.join(', ')} clash; set factKey on the dimension`,
+    );
+  const schema = options.schema ? { schema: options.schema } : {};
+  const sourceSchema =
+    (options.sourceSchema ?? options.schema) ? { schema: options.sourceSchema ?? options.schema! } : {};
+  return {
+    table: { ...schema, table: options.table },
+    source: { ...sourceSchema, table: options.source },
+    grain: [...grain],
+    dateColumn: options.dateColumn,
+    partition,
+    lookups,
+    measures: [...requireColumns(`${where}: measures`, options.measures, true)],
+  };
+}
+
+function resolveLookup(where: string, d: FactDimension, options: FactTableOptions): FactLookup {
+  const naturalKey = [...requireColumns(`${where}.naturalKey`, d.naturalKey)];
+  const missing = d.missing ?? 'unknown';
+  if (missing !== 'unknown' && missing !== 'inferred')
+    throw new WarehouseError(
+      `${where}.missing must be 'unknown' or 'inferred' (got ${JSON.stringify(missing)})`,
+    );
+  if ('kind' in d.lookup && d.lookup.kind === 'scd_dimension') {
+    const dim = d.lookup.spec;
+    if (naturalKey.length !== dim.naturalKey.length)
+      throw new WarehouseError(
+        `${where}.naturalKey has ${naturalKey.length} column(s); ${dim.table} has a natural key of ${dim.naturalKey.length}`,
+      );
+    return {
+      dimension: { ...(dim.schema ? { schema: dim.schema } : {}), table: dim.table },
+      key: dim.surrogateKey,
+      factKey: d.factKey ?? dim.surrogateKey,
+      dimensionKey: [...dim.naturalKey],
+      naturalKey,
+      asOf: d.asOf === false ? null : (d.asOf ?? options.dateColumn),
+      versioned: true,
+      missing,
+      attributeCounts: { scd2: dim.scd2.length, scd1: dim.scd1.length },
+    };
+  }
+  const plain = d.lookup as PlainLookup;
+  if (!plain.table || !plain.key) throw new WarehouseError(`${where}.lookup needs table and key`);
+  const dimensionKey = [...requireColumns(`${where}.lookup.naturalKey`, plain.naturalKey)];
+  if (naturalKey.length !== dimensionKey.length)
+    throw new WarehouseError(`${where}.naturalKey must have as many columns as ${plain.table}'s natural key`);
+  if (missing === 'inferred')
+    throw new WarehouseError(
+      `${where}: inferred members need an scdDimension; ${plain.table} is a plain table`,
+    );
+  return {
+    dimension: { ...(plain.schema ? { schema: plain.schema } : {}), table: plain.table },
+    key: plain.key,
+    factKey: d.factKey ?? plain.key,
+    dimensionKey,
+    naturalKey,
+    asOf: null,
+    versioned: false,
+    missing,
+  };
+}
+
+async function ensureFact(query: TxQuery, spec: FactSpec): Promise<Map<string, string>> {
+  const needed = [
+    ...new Set([
+      ...copiedColumns(spec),
+      ...spec.lookups.flatMap((l) => [...l.naturalKey, ...(l.asOf ? [l.asOf] : [])]),
+    ]),
+  ];
+  const source = await requireTableColumns(
+    query,
+    spec.source,
+    needed,
+    `staging (source of ${spec.table.table})`,
+  );
+  const types = new Map([...source].map(([name, column]) => [name, column.type]));
+  if (await tableColumns(query, spec.table)) return types;
+  const keyTypes = new Map<string, string>();
+  for (const lookup of spec.lookups) {
+    const columns = await requireTableColumns(
+      query,
+      lookup.dimension,
+      [lookup.key, ...lookup.dimensionKey],
+      `dimension (looked up by ${spec.table.table}; load it first)`,
+    );
+    keyTypes.set(lookup.factKey, columns.get(lookup.key)!.type);
+  }
+  for (const statement of createFactSql(spec, types, keyTypes)) await query(statement);
+  return types;
+}
+
+async function reloadWindow(
+  query: TxQuery,
+  spec: FactSpec,
+  start: Date,
+  end: Date,
+  runId: number,
+): Promise<FactLoadResult> {
+  const types = await ensureFact(query, spec);
+  const result: FactLoadResult = {
+    inserted: 0,
+    replaced: 0,
+    missing: {},
+    inferred: {},
+    partitionsCreated: [],
+    partitionsTruncated: [],
+    dataMinDate: null,
+    dataMaxDate: null,
+  };
+  if (spec.partition !== 'none') {
+    const grain: PartitionGrain = spec.partition;
+    const dateType = types.get(spec.dateColumn)!;
+    for (const { bucket } of await query<{ bucket: string }>(neededBucketsSql(spec, start, end))) {
+      const name = partitionName(spec.table.table, bucket, grain);
+      const exists = await query<{ t: string | null }>({
+        text: 'SELECT to_regclass($1)::text AS t',
+        values: [spec.table.schema ? quoteIdent(spec.table.schema, name) : quoteIdent(name)],
+      });
+      if (exists[0]?.t) continue;
+      await query(createPartitionSql(spec.table, bucket, grain, dateType));
+      result.partitionsCreated.push(name);
+    }
+    // a partition wholly inside the window is emptied with TRUNCATE: no dead rows, no long DELETE
+    for (const bucket of bucketsInside(start, end, grain)) {
+      const name = partitionName(spec.table.table, bucket, grain);
+      const ident = spec.table.schema ? quoteIdent(spec.table.schema, name) : quoteIdent(name);
+      const [exists] = await query<{ t: string | null }>({
+        text: 'SELECT to_regclass($1)::text AS t',
+        values: [ident],
+      });
+      if (!exists?.t) continue;
+      const [count] = await query<{ n: number }>(`SELECT count(*)::int AS n FROM ${ident}`);
+      await query(`TRUNCATE ${ident}`);
+      result.replaced += count!.n;
+      result.partitionsTruncated.push(name);
+    }
+  }
+  result.replaced += (await query<{ n: number }>(deleteWindowSql(spec, start, end)))[0]!.n;
+  for (const lookup of spec.lookups.filter((l) => l.missing === 'inferred')) {
+    const [row] = await query<{ n: number }>(insertInferredSql(spec, lookup, start, end, runId));
+    result.inferred[lookup.dimension.table] = row!.n;
+  }
+  const [row] = await query<Record<string, unknown>>(insertFactsSql(spec, start, end, runId));
+  result.inserted = row!.n as number;
+  result.dataMinDate = (row!.min_date as Date | string | null) ?? null;
+  result.dataMaxDate = (row!.max_date as Date | string | null) ?? null;
+  spec.lookups.forEach((lookup, i) => {
+    const table = lookup.dimension.table;
+    result.missing[table] = (result.missing[table] ?? 0) + (row![`missing_${i}`] as number);
+  });
+  return result;
+}
