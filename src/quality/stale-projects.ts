@@ -52,13 +52,14 @@ export function staleProjectsSql(projects: DueProject[]): SqlQuery {
 async function scheduledProjects(
   scope: CheckScope,
   only: string[] | undefined,
-): Promise<{ projects: ScheduledProject[]; problems: string[] }> {
+): Promise<{ projects: ScheduledProject[]; unscheduled: string[]; problems: string[] }> {
   const projectsDir = path.resolve(scope.projectDir, '..', '..');
   const home = path.dirname(projectsDir);
   const config = loadConfig({ environment: scope.environment, env: { ...process.env, DWH_HOME: home } });
   const { tsImport } = await import('tsx/esm/api');
   const projects: ScheduledProject[] = [];
   const problems: string[] = [];
+  const unscheduled: string[] = [];
   for (const ref of discoverProjects(projectsDir)) {
     if (only && !only.includes(ref.name)) continue;
     const file = path.join(ref.dir, 'parameters.ts');
@@ -69,11 +70,12 @@ async function scheduledProjects(
       const override = config.settings.projects[ref.name]?.schedule;
       const schedule = override ?? module.default?.schedule;
       if (typeof schedule === 'string' && schedule.trim()) projects.push({ name: ref.name, schedule });
+      else unscheduled.push(ref.name);
     } catch (error) {
       problems.push(`${path.relative(home, file)}: ${errorMessage(error)}`);
     }
   }
-  return { projects, problems };
+  return { projects, unscheduled, problems };
 }
 
 export async function evaluateStaleProjects(
@@ -87,10 +89,15 @@ export async function evaluateStaleProjects(
       (!check.projects || check.projects.includes(p.name)) &&
       !(check.exclude ?? []).includes(p.name),
   );
-  const unknown = (check.projects ?? []).filter((name) => !found.projects.some((p) => p.name === name));
+  const listed = (check.projects ?? []).filter((name) => !found.projects.some((p) => p.name === name));
   const grace = check.graceMinutes ?? 60;
   const due: DueProject[] = [];
-  const problems = [...found.problems, ...unknown.map((name) => `${name}: no such project with a schedule`)];
+  const problems = [
+    ...found.problems,
+    ...listed.map((name) =>
+      found.unscheduled.includes(name) ? `${name}: has no schedule` : `${name}: no such project`,
+    ),
+  ];
   for (const project of selected) {
     try {
       due.push(...dueTimes([project], scope.now, grace));

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { migrate } from '../../src/audit/migrate.js';
 import type { Warehouse } from '../../src/db/connection.js';
 import {
   acceptedValues,
@@ -59,6 +60,7 @@ describe.each(targetKinds)('quality: row-level checks (%s)', (kind) => {
   beforeAll(async () => {
     db = await createTestDatabase(kind, 'quality-rows');
     warehouse = await db.open();
+    await migrate(warehouse);
   });
   afterAll(async () => {
     await warehouse.close();
