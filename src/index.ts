@@ -32,6 +32,11 @@ export {
 export { quoteIdent } from './db/quote.js';
 export { runProject } from './core/run-project.js';
 export type { RunRequest, RunReport } from './core/run-project.js';
+export { startDashboard } from './monitor/dashboard-server.js';
+export type { Dashboard, DashboardOptions } from './monitor/dashboard-server.js';
+export { buildMonitorReport } from './monitor/monitor-report.js';
+export type { MonitorReport, ProjectStatus } from './monitor/monitor-report.js';
+export { loadCatalog } from './monitor/project-catalog.js';
 export {
   acceptedValues,
   expression,

@@ -8,11 +8,13 @@ import { registerEmail } from './email.js';
 import { registerDq } from './dq.js';
 import { registerInit } from './init.js';
 import { registerList } from './list.js';
+import { registerMonitor } from './monitor.js';
 import { registerNew } from './new.js';
 import { registerRun } from './run.js';
 import { registerRuns } from './runs.js';
 import { registerSchedule } from './schedule.js';
 import { registerSql } from './sql.js';
+import { registerUi } from './ui.js';
 
 /**
  * The `dwh` command. Each command lives in its own file and imports its heavy modules (databases, logging)
@@ -45,6 +47,8 @@ Exit codes: 0 success, 1 run failed, 2 bad usage or configuration, 3 refused (pr
     registerSql,
     registerInit,
     registerNew,
+    registerMonitor,
+    registerUi,
     registerEmail,
     registerBackfill,
     registerCron,

@@ -1,0 +1,54 @@
+import type { Command } from 'commander';
+import { UsageError } from '../core/errors.js';
+
+export function registerUi(program: Command): void {
+  program
+    .command('ui')
+    .description(
+      'serve the read-only web dashboard: runs grid, run pages with task timeline, log and data quality, charts, warehouse health',
+    )
+    .option('-p, --port <port>', 'port to listen on (0 = any free port)', '8765')
+    .option('--host <address>', 'address to bind; the default serves this machine only', '127.0.0.1')
+    .option('--env <name>', 'environment of config/dwh.yaml')
+    .addHelpText(
+      'after',
+      `
+Pages: /  (grid of projects × recent runs), /runs/<id>, /projects/<name>, /health; the same data as JSON under
+/api/grid, /api/runs/<id>, /api/projects/<name>, /api/health.
+On the embedded PGlite database the dashboard opens the database only while it answers a request, so runs
+are not blocked; while a run holds it, pages say so and reload.`,
+    )
+    .action(async (options: { port: string; host: string; env?: string }) => {
+      const port = Number(options.port);
+      if (!/^\d+$/.test(options.port) || port > 65_535)
+        throw new UsageError(`--port: '${options.port}' is not a port number (0-65535)`);
+      const [{ loadConfig }, { startDashboard }] = await Promise.all([
+        import('../core/config.js'),
+        import('../monitor/dashboard-server.js'),
+      ]);
+      const config = loadConfig(options.env ? { environment: options.env } : {});
+      let dashboard;
+      try {
+        dashboard = await startDashboard({ config, host: options.host, port });
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === 'EADDRINUSE' || code === 'EADDRNOTAVAIL' || code === 'EACCES')
+          throw new UsageError(`cannot listen on ${options.host}:${port}: ${code}`);
+        throw error;
+      }
+      process.stdout.write(`dwh ui: serving ${dashboard.url} (read-only; Ctrl-C to stop)\n`);
+      if (options.host !== '127.0.0.1' && options.host !== 'localhost' && options.host !== '::1')
+        process.stderr.write(
+          `dwh ui: warning: listening on ${options.host} makes run history and logs readable from other machines; the dashboard has no login\n`,
+        );
+      await new Promise<void>((resolve) => {
+        const stop = () => {
+          process.off('SIGINT', stop);
+          process.off('SIGTERM', stop);
+          void dashboard.close().then(resolve);
+        };
+        process.on('SIGINT', stop);
+        process.on('SIGTERM', stop);
+      });
+    });
+}

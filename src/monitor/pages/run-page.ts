@@ -1,0 +1,156 @@
+import type { DqResults } from '../dq-results.js';
+import { formatCount, formatDuration, formatInstant, formatWindow } from '../format.js';
+import { href, html } from '../html.js';
+import type { RunLogTail } from '../run-log-finder.js';
+import type { AttemptSummary, RunSummary } from '../run-history.js';
+import { timeline } from '../svg-chart.js';
+import { page, statusBadge } from './layout.js';
+
+export interface RunPageData {
+  run: RunSummary;
+  attempts: AttemptSummary[];
+  dq: DqResults;
+  log: RunLogTail;
+}
+
+export function renderRun(data: RunPageData, now: Date, warehouse: string): string {
+  const { run, attempts, dq, log } = data;
+  const failed = attempts.filter((a) => a.status === 'failed' || a.status === 'up_for_retry');
+  const body = html`<h1>
+      Run ${run.runId} of
+      <a href="${href('projects', run.project)}">${run.project}</a> ${statusBadge(run.status)}
+    </h1>
+    ${run.errorMessage ? html`<p class="error run-error">${run.errorMessage}</p>` : html``}
+    <dl class="facts">
+      <dt>window</dt>
+      <dd>${formatWindow(run.windowStart, run.windowEnd)} (load type ${run.loadType})</dd>
+      <dt>started</dt>
+      <dd>${formatInstant(run.startedAt)}</dd>
+      <dt>ended</dt>
+      <dd>
+        ${run.endedAt ? formatInstant(run.endedAt) : html`still running, last heartbeat ${formatInstant(run.heartbeatAt)}`}
+      </dd>
+      <dt>duration</dt>
+      <dd>${formatDuration(run.durationMs ?? now.getTime() - run.startedAt.getTime())}</dd>
+      <dt>records</dt>
+      <dd>${formatCount(run.records)}</dd>
+      <dt>target</dt>
+      <dd>${run.targetTable ?? '—'}</dd>
+      <dt>environment</dt>
+      <dd>
+        ${run.environment} · version
+        ${run.version}${run.gitSha ? html` · git ${run.gitSha.slice(0, 10)}` : html``}
+      </dd>
+      <dt>process</dt>
+      <dd>pid ${run.pid} on ${run.host}</dd>
+    </dl>
+
+    <h2>Task attempts</h2>
+    ${timeline(
+      attempts.map((a) => ({
+        label: a.attempt > 1 ? `${a.task} #${a.attempt}` : a.task,
+        start: a.startedAt,
+        end: a.endedAt,
+        className: `st-${a.status}`,
+        title: `${a.task} attempt ${a.attempt}: ${a.status}, ${formatDuration(a.durationMs)}${a.errorMessage ? ` — ${a.errorMessage}` : ''}`,
+      })),
+      run.endedAt ?? now,
+    )}
+    ${
+      attempts.length
+        ? html`<table class="attempts">
+            <thead>
+              <tr>
+                <th>task</th>
+                <th class="num">attempt</th>
+                <th>status</th>
+                <th>started</th>
+                <th class="num">duration</th>
+                <th class="num">records</th>
+                <th>error</th>
+              </tr>
+            </thead>
+            <tbody>
+              ${attempts.map(
+                (a) =>
+                  html`<tr data-task="${a.task}" data-status="${a.status}">
+                    <td>${a.task}</td>
+                    <td class="num">${a.attempt}</td>
+                    <td>${statusBadge(a.status)}</td>
+                    <td>${formatInstant(a.startedAt)}</td>
+                    <td class="num">${formatDuration(a.durationMs)}</td>
+                    <td class="num">${formatCount(a.records)}</td>
+                    <td class="error">${a.errorMessage ?? ''}</td>
+                  </tr>`,
+              )}
+            </tbody>
+          </table>`
+        : html``
+    }
+    ${failed.length ? html`<p class="muted">${failed.length} failed attempt(s).</p>` : html``}
+
+    <h2>Data quality</h2>
+    ${renderDq(dq)}
+
+    <h2>Log</h2>
+    ${
+      log.file
+        ? html`<p class="muted">last lines of metadata/${log.file}</p>
+            <pre class="log">${log.text}</pre>`
+        : html`<p class="muted">
+            no log file of this run on this machine (it ran elsewhere, or log retention removed it)
+          </p>`
+    }`;
+  return page(
+    {
+      title: `Run ${run.runId} · ${run.project}`,
+      section: 'run',
+      warehouse,
+      ...(run.status === 'running' ? { refreshSeconds: 5 } : {}),
+    },
+    body,
+  );
+}
+
+function renderDq(dq: DqResults) {
+  if (!dq.available || dq.results.length === 0)
+    return html`<p class="muted dq-none">no data quality results</p>`;
+  return html`<table class="dq">
+    <thead>
+      <tr>
+        <th>check</th>
+        <th>table</th>
+        <th>severity</th>
+        <th>status</th>
+        <th class="num">observed</th>
+        <th>threshold</th>
+        <th class="num">failing rows</th>
+        <th>message</th>
+      </tr>
+    </thead>
+    <tbody>
+      ${dq.results.map(
+        (r) =>
+          html`<tr data-check="${r.check}" data-status="${r.status}">
+            <td>${r.check}${r.kind ? html`<div class="muted">${r.kind}</div>` : html``}</td>
+            <td>${r.table ?? ''}</td>
+            <td>${r.severity ?? ''}</td>
+            <td>${statusBadge(r.status)}</td>
+            <td class="num">${r.observed ?? ''}</td>
+            <td>${r.threshold ?? ''}</td>
+            <td class="num">${r.failingRows === null ? '' : formatCount(r.failingRows)}</td>
+            <td>
+              ${r.message ?? ''}${
+                r.sample
+                  ? html`<details>
+                      <summary>sample</summary>
+                      <pre>${JSON.stringify(r.sample, null, 1)}</pre>
+                    </details>`
+                  : html``
+              }
+            </td>
+          </tr>`,
+      )}
+    </tbody>
+  </table>`;
+}

@@ -1,0 +1,132 @@
+import type { AttemptRow, RunRow } from '../audit/run-store.js';
+import type { RunStatus } from '../core/types.js';
+import type { Warehouse } from '../db/connection.js';
+
+/**
+ * Read-only queries on the run audit (`dwh.etl_runs`, `dwh.etl_task_runs`). Nothing here migrates: a database
+ * that no run has touched yet simply has no history (`auditExists` is false).
+ */
+
+/** A run as the monitor shows it: the audit row plus its duration (null while running). */
+export interface RunSummary {
+  runId: number;
+  project: string;
+  environment: string;
+  version: string;
+  status: RunStatus;
+  loadType: string;
+  windowStart: Date;
+  windowEnd: Date;
+  startedAt: Date;
+  endedAt: Date | null;
+  durationMs: number | null;
+  records: number;
+  errorMessage: string | null;
+  host: string;
+  pid: number;
+  heartbeatAt: Date;
+  gitSha: string | null;
+  targetTable: string | null;
+}
+
+export interface AttemptSummary {
+  runId: number;
+  task: string;
+  attempt: number;
+  status: string;
+  startedAt: Date;
+  endedAt: Date | null;
+  durationMs: number | null;
+  records: number;
+  errorMessage: string | null;
+}
+
+export async function auditExists(warehouse: Warehouse): Promise<boolean> {
+  const [row] = await warehouse.query<{ t: string | null }>(`select to_regclass('dwh.etl_runs')::text as t`);
+  return Boolean(row?.t);
+}
+
+export function toRunSummary(row: RunRow): RunSummary {
+  const endedAt = row.end_script_execution_time;
+  return {
+    runId: Number(row.run_id),
+    project: row.project_name,
+    environment: row.environment,
+    version: row.script_version,
+    status: row.status,
+    loadType: row.load_type,
+    windowStart: row.start_load_date,
+    windowEnd: row.end_load_date,
+    startedAt: row.start_script_execution_time,
+    endedAt,
+    durationMs: endedAt ? endedAt.getTime() - row.start_script_execution_time.getTime() : null,
+    records: Number(row.number_of_records),
+    errorMessage: row.error_message,
+    host: row.host,
+    pid: row.pid,
+    heartbeatAt: row.heartbeat_at,
+    gitSha: row.git_sha,
+    targetTable: row.target_table,
+  };
+}
+
+export function toAttemptSummary(row: AttemptRow): AttemptSummary {
+  return {
+    runId: Number(row.run_id),
+    task: row.task_name,
+    attempt: row.attempt,
+    status: row.status,
+    startedAt: row.started_at,
+    endedAt: row.ended_at,
+    durationMs: row.ended_at ? row.ended_at.getTime() - row.started_at.getTime() : null,
+    records: Number(row.records),
+    errorMessage: row.error_message,
+  };
+}
+
+/** The `perProject` most recent runs of every project, newest first within each project. */
+export async function recentRunsByProject(warehouse: Warehouse, perProject: number): Promise<RunSummary[]> {
+  const rows = await warehouse.query<RunRow>(
+    `select * from (
+       select r.*, row_number() over (partition by project_name order by run_id desc) as recent_rank
+       from dwh.etl_runs r) ranked
+     where recent_rank <= $1
+     order by project_name, run_id desc`,
+    [perProject],
+  );
+  return rows.map(toRunSummary);
+}
+
+export async function projectRuns(
+  warehouse: Warehouse,
+  project: string,
+  limit: number,
+): Promise<RunSummary[]> {
+  const rows = await warehouse.query<RunRow>(
+    `select * from dwh.etl_runs where project_name = $1 order by run_id desc limit $2`,
+    [project, limit],
+  );
+  return rows.map(toRunSummary);
+}
+
+export async function findRun(warehouse: Warehouse, runId: number): Promise<RunSummary | null> {
+  const [row] = await warehouse.query<RunRow>(`select * from dwh.etl_runs where run_id = $1`, [runId]);
+  return row ? toRunSummary(row) : null;
+}
+
+export async function runAttempts(warehouse: Warehouse, runId: number): Promise<AttemptSummary[]> {
+  const rows = await warehouse.query<AttemptRow>(
+    `select * from dwh.etl_task_runs where run_id = $1 order by started_at, task_name, attempt`,
+    [runId],
+  );
+  return rows.map(toAttemptSummary);
+}
+
+/** Per project: the latest successful run (for lateness) — one row per project that ever succeeded. */
+export async function lastSuccesses(warehouse: Warehouse): Promise<Map<string, RunSummary>> {
+  const rows = await warehouse.query<RunRow>(
+    `select distinct on (project_name) * from dwh.etl_runs where status = 'success'
+     order by project_name, start_script_execution_time desc, run_id desc`,
+  );
+  return new Map(rows.map((row) => [row.project_name, toRunSummary(row)]));
+}
