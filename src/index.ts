@@ -66,3 +66,50 @@ export type {
   Severity,
   WindowSpec,
 } from './quality/types.js';
+export { extractLoad } from './connectors/extract-load.js';
+export type { ExtractLoadOptions } from './connectors/extract-load.js';
+export { ConnectorError } from './connectors/connector-error.js';
+export type {
+  Connector,
+  ConnectorKind,
+  ExtractContext,
+  ExtractOptions,
+  ExtractRequest,
+} from './connectors/types.js';
+export { loadTable, LoadError } from './db/load-table.js';
+export type { LoadContext, LoadMode, LoadResult, LoadTableOptions } from './db/load-table.js';
+export type { ByteSource, BytePart, LoadInput, LoadSource, RowBatch, RowSource } from './db/load-source.js';
+export { defineMapping, loadMapping } from './transform/mapping.js';
+export type { Mapping, MappingInput } from './transform/mapping.js';
+export { transformRows } from './transform/transform-rows.js';
+export type {
+  MappingFunctions,
+  RejectedRow,
+  TransformedRows,
+  TransformStats,
+} from './transform/transform-rows.js';
+export { TransformError } from './transform/transform-error.js';
+export { CsvError } from './connectors/file/csv-reader.js';
+export { scdDimension } from './warehouse/scd-dimension.js';
+export type { DimensionLoadResult, ScdDimension, ScdDimensionOptions } from './warehouse/scd-dimension.js';
+export { factTable } from './warehouse/fact-table.js';
+export type {
+  FactDimension,
+  FactLoadResult,
+  FactTable,
+  FactTableOptions,
+  PlainLookup,
+} from './warehouse/fact-table.js';
+export { dateDimension } from './warehouse/date-dimension.js';
+export type { DateDimension, DateDimensionOptions } from './warehouse/date-dimension.js';
+export { stageTable, insertRowsSql } from './warehouse/staging.js';
+export type { StageOptions } from './warehouse/staging.js';
+export { applyViews, planViews, viewsTask } from './warehouse/views.js';
+export type { ViewFile, ViewsResult } from './warehouse/views.js';
+export { aggregationSql } from './warehouse/aggregation-sql.js';
+export type { Aggregation, AggregationPlan, Measure, Period } from './warehouse/aggregation-sql.js';
+export { aggregationTask, refreshAggregation } from './warehouse/aggregations.js';
+export { inTransaction } from './warehouse/transaction.js';
+export type { TxQuery } from './warehouse/transaction.js';
+export type { Sql, TableName } from './warehouse/sql.js';
+export { StagingCheckError, WarehouseError } from './warehouse/warehouse-error.js';

@@ -15,6 +15,7 @@ import {
   setEmailStatus,
 } from '../audit/run-store.js';
 import { computeWindow } from '../audit/window.js';
+import { createConnectorRegistry } from '../connectors/registry.js';
 import { openWarehouse, type Warehouse } from '../db/connection.js';
 import { applyDdlHistory } from '../db/ddl-history.js';
 import { createRunLogger } from '../logging/logger.js';
@@ -257,6 +258,12 @@ async function executeRun(input: ExecuteInput): Promise<RunReport> {
   beat.unref();
 
   const output = createOutputWriter(outputDir(config.paths.metadataDir, ref.name));
+  const connectors = createConnectorRegistry({
+    section: config.settings.connectors,
+    file: path.relative(config.paths.home, config.paths.configFile),
+    environment: config.environment,
+    home: config.paths.home,
+  });
   let result: RunnerResult | null = null;
   let error: string | null;
   let runError: { message: string; detail: string } | null = null;
@@ -279,6 +286,7 @@ async function executeRun(input: ExecuteInput): Promise<RunReport> {
       warehouse,
       log,
       output,
+      connectors,
     };
     result = await runTasks({
       project: parameters,
@@ -312,6 +320,7 @@ async function executeRun(input: ExecuteInput): Promise<RunReport> {
     clearInterval(beat);
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    for (const problem of await connectors.closeAll()) log.warn(problem);
   }
   const status = result?.status === 'success' && error === null ? 'success' : 'failed';
   await finishRun(warehouse, runId, {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
+import type { ConnectorRegistry } from '../connectors/registry.js';
 import type { Warehouse } from '../db/connection.js';
 import { bindNamedParams } from '../db/named-params.js';
 import { splitSqlStatements } from '../db/split-sql.js';
@@ -17,6 +18,8 @@ export interface ContextBase {
   warehouse: Warehouse;
   log: Logger;
   output: OutputWriter;
+  /** Connectors of the run; without it `ctx.connector()` rejects. */
+  connectors?: ConnectorRegistry;
 }
 
 export function createTaskContext(
@@ -39,6 +42,10 @@ export function createTaskContext(
     signal,
     report,
     output: base.output,
+    connector: (name) =>
+      base.connectors
+        ? base.connectors.get(name)
+        : Promise.reject(new Error(`ctx.connector('${name}'): connectors are not available here`)),
   };
 }
 

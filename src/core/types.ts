@@ -9,6 +9,7 @@
  */
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
+import type { Connector } from '../connectors/types.js';
 import type { ProjectParameters } from './define-project.js';
 import type { OutputWriter } from './output.js';
 
@@ -62,6 +63,8 @@ export interface TaskContext {
   signal: AbortSignal;
   report(result: TaskResult): void;
   output: OutputWriter;
+  /** A source from the `connectors:` section of config/dwh.yaml, opened on first use, closed when the run ends. */
+  connector(name: string): Promise<Connector>;
 }
 
 export type TaskFunction<Args extends unknown[] = unknown[]> = (

@@ -49,6 +49,7 @@ export type LoadSource = RowSource | ByteSource;
 export type LoadInput =
   | LoadSource
   | AsyncIterable<RowBatch>
+  | Iterable<RowBatch>
   | Iterable<Record<string, unknown>>
   | AsyncIterable<Record<string, unknown>>;
 
@@ -65,9 +66,7 @@ function isLoadSource(input: LoadInput): input is LoadSource {
 }
 
 /** Accepts RowBatch iterables as they are and groups plain objects into batches (keys of the first row). */
-async function* batchesOf(
-  input: AsyncIterable<RowBatch> | Iterable<Record<string, unknown>> | AsyncIterable<Record<string, unknown>>,
-): AsyncGenerator<RowBatch> {
+async function* batchesOf(input: Exclude<LoadInput, LoadSource>): AsyncGenerator<RowBatch> {
   let columns: string[] | null = null;
   let rows: unknown[][] = [];
   for await (const item of input as AsyncIterable<unknown>) {

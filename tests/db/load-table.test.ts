@@ -5,6 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Warehouse } from '../../src/db/connection.js';
 import { loadTable, LoadError } from '../../src/db/load-table.js';
 import type { ByteSource, RowBatch } from '../../src/db/load-source.js';
+import { failure } from '../helpers/failure.js';
 import { loadContext } from '../helpers/load-context.js';
 import { createTestDatabase, targetKinds, type TestDatabase } from '../helpers/test-databases.js';
 
@@ -106,9 +107,9 @@ describe.each(targetKinds)('loadTable: COPY modes and errors (%s)', (kind) => {
         lines: [4, 5],
       },
     ]);
-    const error = await failing.catch((e: unknown) => e);
+    const error = await failure(failing);
     expect(error).toBeInstanceOf(LoadError);
-    expect((error as Error).message).toMatch(/orders\.json line 5 \(row 2\).*numeric/);
+    expect((error).message).toMatch(/orders\.json line 5 \(row 2\).*numeric/);
     expect((await rows()).map((r) => r.id)).toEqual([1, 2]);
   });
 
@@ -127,11 +128,13 @@ describe.each(targetKinds)('loadTable: COPY modes and errors (%s)', (kind) => {
   });
 
   it('pass-through: an unclosed quote is an error naming the file, and nothing is loaded', async () => {
-    const error = await loadTable(
-      loadContext(warehouse),
-      { table: 'orders', mode: 'truncate' },
-      csvFile('unclosed.csv', 'id,name\n30,ok\n31,"never closed\n32,x\n'),
-    ).catch((e: unknown) => e as Error);
+    const error = await failure(
+      loadTable(
+        loadContext(warehouse),
+        { table: 'orders', mode: 'truncate' },
+        csvFile('unclosed.csv', 'id,name\n30,ok\n31,"never closed\n32,x\n'),
+      ),
+    );
     expect(error).toBeInstanceOf(LoadError);
     expect(error.message).toMatch(/unclosed\.csv/);
     expect(error.message).toMatch(/quoted/i);
@@ -139,11 +142,13 @@ describe.each(targetKinds)('loadTable: COPY modes and errors (%s)', (kind) => {
   });
 
   it('pass-through: a row with too many columns is an error with file and line', async () => {
-    const error = await loadTable(
-      loadContext(warehouse),
-      { table: 'orders' },
-      csvFile('extra.csv', 'id,name\n40,a\n41,b\n42,c,extra\n'),
-    ).catch((e: unknown) => e as Error);
+    const error = await failure(
+      loadTable(
+        loadContext(warehouse),
+        { table: 'orders' },
+        csvFile('extra.csv', 'id,name\n40,a\n41,b\n42,c,extra\n'),
+      ),
+    );
     expect(error.message).toMatch(/extra\.csv line 4/);
     expect(error.message).toMatch(/extra data/);
   });
@@ -153,11 +158,9 @@ describe.each(targetKinds)('loadTable: COPY modes and errors (%s)', (kind) => {
     for (let i = 100; i < 60_100; i++)
       lines.push(`${i},"name ${i}, with ""quotes"" and a long tail ${'x'.repeat(120)}",${i}.5`);
     lines.push('bad,row,here');
-    const error = await loadTable(
-      loadContext(warehouse),
-      { table: 'orders' },
-      csvFile('big.csv', lines.join('\n') + '\n'),
-    ).catch((e: unknown) => e as Error);
+    const error = await failure(
+      loadTable(loadContext(warehouse), { table: 'orders' }, csvFile('big.csv', lines.join('\n') + '\n')),
+    );
     expect(error.message).toMatch(/big\.csv line 60002/);
     lines.pop();
     const result = await loadTable(

@@ -1,0 +1,116 @@
+import { z } from 'zod';
+import { ConfigError } from '../core/errors.js';
+import { zodToConfigError } from '../core/zod-error.js';
+import { registerSecret } from '../logging/redact.js';
+
+const database = {
+  /** `postgres://user:pass@host:5432/db` or `mysql://…`; or the parts below. */
+  url: z.string().optional(),
+  host: z.string().optional(),
+  port: z.number().int().positive().optional(),
+  database: z.string().optional(),
+  user: z.string().optional(),
+  password: z.string().optional(),
+  /** Rows per batch read from the source. (Default: 10000) */
+  batchSize: z.number().int().positive().default(10_000),
+  /** Connect timeout. (Default: 10000) */
+  connectTimeoutMs: z.number().int().positive().default(10_000),
+};
+
+const postgresSchema = z.object({ kind: z.literal('postgres'), ...database }).strict();
+const mysqlSchema = z.object({ kind: z.literal('mysql'), ...database }).strict();
+
+const fileSchema = z
+  .object({
+    kind: z.literal('file'),
+    /** Folder the paths are relative to, relative to the dwh home. (Default: the project folder) */
+    dir: z.string().optional(),
+    /** (Default: from the extension: .csv, .json, .ndjson/.jsonl) */
+    format: z.enum(['csv', 'json', 'ndjson']).optional(),
+    /** CSV field delimiter. (Default: ',') */
+    delimiter: z.string().length(1).default(','),
+    /** CSV files start with a header line. (Default: true) */
+    header: z.boolean().default(true),
+    /** utf8 or latin1. (Default: utf8) */
+    encoding: z.enum(['utf8', 'latin1']).default('utf8'),
+    batchSize: z.number().int().positive().default(10_000),
+  })
+  .strict();
+
+const httpSchema = z
+  .object({
+    kind: z.literal('http'),
+    baseUrl: z.url(),
+    /** Extra request headers. */
+    headers: z.record(z.string(), z.string()).default({}),
+    /** Sent as `<authHeader>: <authScheme> <token>`; masked in every log line and error. */
+    token: z.string().optional(),
+    /** (Default: Authorization) */
+    authHeader: z.string().default('Authorization'),
+    /** (Default: Bearer; '' sends the token alone) */
+    authScheme: z.string().default('Bearer'),
+    /** Per request. (Default: 30000) */
+    timeoutMs: z.number().int().positive().default(30_000),
+    /** Retries of a request after 429, 5xx, a timeout or a network error. (Default: 3) */
+    retries: z.number().int().min(0).default(3),
+    /** First retry delay, doubled each time, unless the server sends Retry-After. (Default: 500) */
+    retryDelayMs: z.number().int().min(0).default(500),
+    /** (Default: 30000) */
+    maxRetryDelayMs: z.number().int().min(0).default(30_000),
+    /** At most this many requests per second. (Default: unlimited) */
+    ratePerSecond: z.number().positive().optional(),
+  })
+  .strict();
+
+const connectorSchema = z.discriminatedUnion('kind', [postgresSchema, mysqlSchema, fileSchema, httpSchema]);
+
+export type PostgresConnectorConfig = z.output<typeof postgresSchema>;
+export type MysqlConnectorConfig = z.output<typeof mysqlSchema>;
+export type FileConnectorConfig = z.output<typeof fileSchema>;
+export type HttpConnectorConfig = z.output<typeof httpSchema>;
+export type ConnectorConfig = z.output<typeof connectorSchema>;
+
+/**
+ * Validates the `connectors:` section of the selected environment. Passwords, tokens and URL passwords are
+ * registered as secrets so no log line or error shows them.
+ */
+export function parseConnectorsConfig(
+  raw: unknown,
+  file: string,
+  environment: string,
+): Record<string, ConnectorConfig> {
+  const key = `environments.${environment}.connectors`;
+  if (raw === undefined || raw === null) return {};
+  const parsed = z
+    .record(
+      z.string().regex(/^[A-Za-z][A-Za-z0-9_-]*$/, 'connector names use letters, digits, _ and -'),
+      connectorSchema,
+    )
+    .safeParse(raw);
+  if (!parsed.success) {
+    const error = zodToConfigError(file, parsed.error, raw);
+    throw new ConfigError(file, `${key}.${error.key}`, error.value, problemOf(error));
+  }
+  for (const config of Object.values(parsed.data)) {
+    if ('password' in config) registerSecret(config.password);
+    if ('url' in config && config.url) registerSecret(urlPassword(config.url));
+    if ('token' in config) registerSecret(config.token);
+  }
+  return parsed.data;
+}
+
+function problemOf(error: ConfigError): string {
+  // ConfigError's message is "<file>: <key>: <problem> (got …)"; keep the problem only
+  const prefix = `${error.file}: ${error.key || '(root)'}: `;
+  const message = error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message;
+  return message.replace(/ \(got [^]*\)$/, '');
+}
+
+function urlPassword(url: string): string | null {
+  try {
+    return decodeURIComponent(new URL(url).password) || null;
+  } catch {
+    // not a URL: the driver will say so when the connector opens
+    return null;
+  }
+}

@@ -1,0 +1,118 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { errorMessage } from '../../core/errors.js';
+import { redactText } from '../../logging/redact.js';
+import type { HttpConnectorConfig } from '../config.js';
+import { ConnectorError } from '../connector-error.js';
+
+export interface HttpResponse {
+  url: string;
+  status: number;
+  headers: Headers;
+  body: unknown;
+}
+
+/** Statuses worth another try: rate limited or a server-side failure. */
+const RETRYABLE = (status: number) => status === 429 || status >= 500;
+
+/**
+ * One GET with a timeout, retries with exponential backoff on 429/5xx, timeouts and network errors (a
+ * `Retry-After` from the server wins over the computed delay), and a minimum gap between requests.
+ */
+export class HttpClient {
+  private nextAllowed = 0;
+
+  constructor(
+    private readonly connector: string,
+    private readonly config: HttpConnectorConfig,
+    private readonly log: (message: string) => void,
+  ) {}
+
+  async getJson(url: URL, signal: AbortSignal): Promise<HttpResponse> {
+    const shown = redactText(maskQuery(url));
+    const headers: Record<string, string> = { accept: 'application/json', ...this.config.headers };
+    if (this.config.token) {
+      headers[this.config.authHeader] = this.config.authScheme
+        ? `${this.config.authScheme} ${this.config.token}`
+        : this.config.token;
+    }
+    for (let attempt = 1; ; attempt++) {
+      await this.throttle(signal);
+      let problem: string;
+      let retryAfterMs: number | null = null;
+      try {
+        const response = await fetch(url, {
+          headers,
+          signal: AbortSignal.any([signal, AbortSignal.timeout(this.config.timeoutMs)]),
+        });
+        if (response.ok) {
+          const text = await response.text();
+          try {
+            return {
+              url: shown,
+              status: response.status,
+              headers: response.headers,
+              body: text ? JSON.parse(text) : null,
+            };
+          } catch (error) {
+            throw new ConnectorError(
+              this.connector,
+              `GET ${shown}: response is not JSON: ${errorMessage(error)}`,
+            );
+          }
+        }
+        const detail = (await response.text().catch(() => '')).slice(0, 200).replace(/\s+/g, ' ').trim();
+        problem = `${response.status} ${response.statusText}${detail ? `: ${detail}` : ''}`;
+        if (!RETRYABLE(response.status)) throw new ConnectorError(this.connector, `GET ${shown}: ${problem}`);
+        retryAfterMs = retryAfter(response.headers.get('retry-after'));
+      } catch (error) {
+        if (error instanceof ConnectorError) throw error;
+        signal.throwIfAborted();
+        problem =
+          error instanceof Error && error.name === 'TimeoutError'
+            ? `timed out after ${this.config.timeoutMs} ms`
+            : `cannot connect: ${networkCause(error)}`;
+      }
+      if (attempt > this.config.retries) {
+        throw new ConnectorError(
+          this.connector,
+          `GET ${shown}: ${problem} (after ${attempt} attempt${attempt > 1 ? 's' : ''})`,
+        );
+      }
+      const backoff = Math.min(this.config.retryDelayMs * 2 ** (attempt - 1), this.config.maxRetryDelayMs);
+      const delay = retryAfterMs === null ? backoff : Math.min(retryAfterMs, this.config.maxRetryDelayMs);
+      this.log(`GET ${shown}: ${problem}; retry ${attempt}/${this.config.retries} in ${delay} ms`);
+      await sleep(delay, undefined, { signal });
+    }
+  }
+
+  private async throttle(signal: AbortSignal): Promise<void> {
+    if (!this.config.ratePerSecond) return;
+    const now = Date.now();
+    const wait = this.nextAllowed - now;
+    this.nextAllowed = Math.max(now, this.nextAllowed) + 1000 / this.config.ratePerSecond;
+    if (wait > 0) await sleep(wait, undefined, { signal });
+  }
+}
+
+/** Retry-After is seconds or an HTTP date. */
+function retryAfter(value: string | null): number | null {
+  if (!value) return null;
+  if (/^\d+(\.\d+)?$/.test(value.trim())) return Math.round(Number(value) * 1000);
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? null : Math.max(0, at - Date.now());
+}
+
+function networkCause(error: unknown): string {
+  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+  return cause?.code ?? cause?.message ?? errorMessage(error);
+}
+
+/** Query parameters that look like credentials are masked in every URL shown. */
+export function maskQuery(url: URL): string {
+  const copy = new URL(url);
+  for (const key of [...copy.searchParams.keys()]) {
+    if (/pass|secret|token|key|auth|sig/i.test(key)) copy.searchParams.set(key, '***');
+  }
+  if (copy.password) copy.password = '***';
+  return copy.toString();
+}

@@ -1,0 +1,131 @@
+/**
+ * Casts from source values (mostly strings from files and APIs; typed values from databases) to what the
+ * loader sends to COPY. Valid strings are kept as they are wherever PostgreSQL reads them the same way: the
+ * cast validates, COPY converts, and no value is converted twice — this is what keeps parsed loads fast.
+ */
+export type CastType = 'int' | 'numeric' | 'date' | 'timestamp' | 'boolean' | 'text' | 'json';
+
+export const castTypes: readonly CastType[] = [
+  'int',
+  'numeric',
+  'date',
+  'timestamp',
+  'boolean',
+  'text',
+  'json',
+];
+
+/** Thrown by a cast; the transform adds row, column and source. */
+export class CastFailure extends Error {}
+
+type Cast = (value: unknown) => unknown;
+
+const INT = /^[+-]?\d+$/;
+const NUMERIC = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const TIMESTAMP =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
+const TRUE = new Set(['true', 't', '1', 'yes', 'y', 'on']);
+const FALSE = new Set(['false', 'f', '0', 'no', 'n', 'off']);
+const INT_MAX = 9_223_372_036_854_775_807n;
+
+function fail(value: unknown, type: CastType): never {
+  throw new CastFailure(`cannot cast ${JSON.stringify(value)} to ${type}`);
+}
+
+function validDate(y: string, m: string, d: string): boolean {
+  const month = Number(m);
+  const day = Number(d);
+  if (month < 1 || month > 12 || day < 1) return false;
+  const days = new Date(Date.UTC(Number(y), month, 0)).getUTCDate();
+  return day <= days;
+}
+
+export const casts: Record<CastType, Cast> = {
+  int(value) {
+    if (typeof value === 'number') return Number.isInteger(value) ? value : fail(value, 'int');
+    if (typeof value === 'bigint') return value;
+    if (typeof value === 'string') {
+      if (!INT.test(value)) fail(value, 'int');
+      if (value.length > 18) {
+        const big = BigInt(value);
+        if (big > INT_MAX || big < -INT_MAX - 1n) fail(value, 'int');
+      }
+      return value;
+    }
+    return fail(value, 'int');
+  },
+  numeric(value) {
+    if (typeof value === 'number') return Number.isFinite(value) ? value : fail(value, 'numeric');
+    if (typeof value === 'bigint') return value;
+    if (typeof value === 'string') return NUMERIC.test(value) ? value : fail(value, 'numeric');
+    return fail(value, 'numeric');
+  },
+  date(value) {
+    if (value instanceof Date) {
+      if (Number.isNaN(value.getTime())) fail(value, 'date');
+      return value.toISOString().slice(0, 10);
+    }
+    if (typeof value !== 'string') return fail(value, 'date');
+    const m = DATE.exec(value) ?? TIMESTAMP.exec(value);
+    if (!m || !validDate(m[1]!, m[2]!, m[3]!)) fail(value, 'date');
+    return value.slice(0, 10);
+  },
+  timestamp(value) {
+    if (value instanceof Date) return Number.isNaN(value.getTime()) ? fail(value, 'timestamp') : value;
+    if (typeof value === 'number') return new Date(value);
+    if (typeof value !== 'string') return fail(value, 'timestamp');
+    const m = TIMESTAMP.exec(value);
+    if (
+      !m ||
+      !validDate(m[1]!, m[2]!, m[3]!) ||
+      Number(m[4] ?? 0) > 23 ||
+      Number(m[5] ?? 0) > 59 ||
+      Number(m[6] ?? 0) > 59
+    )
+      fail(value, 'timestamp');
+    return value;
+  },
+  boolean(value) {
+    if (typeof value === 'boolean') return value;
+    if (typeof value === 'number') return value === 1 ? true : value === 0 ? false : fail(value, 'boolean');
+    if (typeof value === 'string') {
+      const text = value.toLowerCase();
+      if (TRUE.has(text)) return true;
+      if (FALSE.has(text)) return false;
+    }
+    return fail(value, 'boolean');
+  },
+  text(value) {
+    if (typeof value === 'string') return value;
+    if (value instanceof Date) return value.toISOString();
+    if (typeof value === 'object') return JSON.stringify(value);
+    if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+    return fail(value, 'text');
+  },
+  json(value) {
+    if (typeof value !== 'string') return value;
+    try {
+      JSON.parse(value);
+    } catch {
+      // the reason is the value itself: not JSON
+      fail(value, 'json');
+    }
+    return value;
+  },
+};
+
+/**
+ * Milliseconds since the epoch of a date/timestamp value, for data min/max. A timestamp without a zone is
+ * UTC, as the warehouse session is.
+ */
+export function instantOf(value: unknown): number | null {
+  if (value instanceof Date) return value.getTime();
+  if (typeof value === 'number') return value;
+  if (typeof value !== 'string') return null;
+  let text = value.trim().replace(' ', 'T');
+  if (/^\d{4}-\d{2}-\d{2}$/.test(text)) text += 'T00:00:00Z';
+  else if (!/(Z|[+-]\d{2}(:?\d{2})?)$/i.test(text)) text += 'Z';
+  const ms = Date.parse(text);
+  return Number.isNaN(ms) ? null : ms;
+}
