@@ -18,7 +18,7 @@ export interface DockerBuildRequest {
 }
 
 export function defaultImageTag(project: string): string {
-  return `dwh-${project.replace(/_/g, '-')}:latest`;
+  return `dwh-${project}:latest`;
 }
 
 /**
