@@ -41,7 +41,11 @@ export function createConnectorRegistry(input: RegistryInput): ConnectorRegistry
   const open = new Map<string, Promise<Connector>>();
   return {
     get(name) {
-      configs ??= parseConnectorsConfig(input.section, input.file, input.environment);
+      try {
+        configs ??= parseConnectorsConfig(input.section, input.file, input.environment);
+      } catch (error) {
+        return Promise.reject(error);
+      }
       const existing = open.get(name);
       if (existing) return existing;
       const config = configs[name];

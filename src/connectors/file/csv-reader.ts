@@ -131,7 +131,9 @@ export class CsvReader {
       done = i;
       doneLine = line;
       if (fields.length === 1 && fields[0] === '' && s.charCodeAt(start) !== QUOTE) continue; // blank line
-      if (this.expected !== null && fields.length !== this.expected) {
+      // every record has as many fields as the first (the header, when there is one)
+      this.expected ??= fields.length;
+      if (fields.length !== this.expected) {
         throw new CsvError(this.file, startLine, `expected ${this.expected} fields, found ${fields.length}`);
       }
       rows.push(fields);

@@ -127,7 +127,6 @@ export class FileConnector implements Connector {
         first = false;
         const header = records.rows[0]!.map((h, i) => (i === 0 ? h.replace(/^\uFEFF/, '') : h).trim());
         columns ??= header;
-        reader.expectFields(header.length);
         start = 1;
       }
       for (let k = start; k < records.rows.length; k++) {
@@ -139,10 +138,7 @@ export class FileConnector implements Connector {
     try {
       for await (const chunk of stream as AsyncIterable<string>) {
         take(reader.push(chunk));
-        if (!columns && rows.length) {
-          columns = rows[0]!.map((_, i) => `column${i + 1}`);
-          reader.expectFields(columns.length);
-        }
+        if (!columns && rows.length) columns = rows[0]!.map((_, i) => `column${i + 1}`);
         while (rows.length >= size) {
           yield { columns: columns!, rows: rows.slice(0, size), source: shown, lines: lines.slice(0, size) };
           rows = rows.slice(size);

@@ -56,13 +56,13 @@ export class HttpClient {
           } catch (error) {
             throw new ConnectorError(
               this.connector,
-              `GET ${shown}: response is not JSON: ${errorMessage(error)}`,
+              `GET ${shown} returned a body that is not JSON: ${errorMessage(error)}`,
             );
           }
         }
         const detail = (await response.text().catch(() => '')).slice(0, 200).replace(/\s+/g, ' ').trim();
-        problem = `${response.status} ${response.statusText}${detail ? `: ${detail}` : ''}`;
-        if (!RETRYABLE(response.status)) throw new ConnectorError(this.connector, `GET ${shown}: ${problem}`);
+        problem = `returned ${response.status} ${response.statusText}${detail ? `: ${detail}` : ''}`;
+        if (!RETRYABLE(response.status)) throw new ConnectorError(this.connector, `GET ${shown} ${problem}`);
         retryAfterMs = retryAfter(response.headers.get('retry-after'));
       } catch (error) {
         if (error instanceof ConnectorError) throw error;
@@ -70,17 +70,17 @@ export class HttpClient {
         problem =
           error instanceof Error && error.name === 'TimeoutError'
             ? `timed out after ${this.config.timeoutMs} ms`
-            : `cannot connect: ${networkCause(error)}`;
+            : `failed, cannot connect: ${networkCause(error)}`;
       }
       if (attempt > this.config.retries) {
         throw new ConnectorError(
           this.connector,
-          `GET ${shown}: ${problem} (after ${attempt} attempt${attempt > 1 ? 's' : ''})`,
+          `GET ${shown} ${problem} (after ${attempt} attempt${attempt > 1 ? 's' : ''})`,
         );
       }
       const backoff = Math.min(this.config.retryDelayMs * 2 ** (attempt - 1), this.config.maxRetryDelayMs);
       const delay = retryAfterMs === null ? backoff : Math.min(retryAfterMs, this.config.maxRetryDelayMs);
-      this.log(`GET ${shown}: ${problem}; retry ${attempt}/${this.config.retries} in ${delay} ms`);
+      this.log(`GET ${shown} ${problem}; retry ${attempt}/${this.config.retries} in ${delay} ms`);
       await sleep(delay, undefined, { signal });
     }
   }
