@@ -44,7 +44,7 @@ export function createConnectorRegistry(input: RegistryInput): ConnectorRegistry
       try {
         configs ??= parseConnectorsConfig(input.section, input.file, input.environment);
       } catch (error) {
-        return Promise.reject(error);
+        return Promise.reject(error instanceof Error ? error : new Error(String(error)));
       }
       const existing = open.get(name);
       if (existing) return existing;
