@@ -11,7 +11,7 @@ import { openWarehouse, type Warehouse } from '../db/connection.js';
 import { createRunLogger } from '../logging/logger.js';
 import { isBlockingFailure, NO_RUN_ID, runChecks, type ChecksOutcome } from './run-checks.js';
 import type { CheckResult } from './types.js';
-import { hasValidationFile, VALIDATION_FILE } from './validation-file.js';
+import { hasValidationFile, loadValidationFile, VALIDATION_FILE } from './validation-file.js';
 
 export interface DqRequest {
   project: string;
@@ -62,6 +62,8 @@ export async function runDq(request: DqRequest): Promise<DqReport> {
         `write ${VALIDATION_FILE}`,
     );
   }
+  // read here, not only inside the task: a bad file is a usage error (exit 2) before anything runs
+  if (withFile) loadValidationFile(ref.dir);
   const warehouse = await openWarehouse({
     url: config.databaseUrl,
     pgliteDir: config.pgliteDir,
@@ -99,7 +101,7 @@ export async function runDq(request: DqRequest): Promise<DqReport> {
         const failed = error as { results?: CheckResult[] };
         if (!Array.isArray(failed.results)) throw error;
         results.push(...failed.results);
-        fileDone ||= fn === runChecks || (fn as { name: string }).name === 'runChecks';
+        fileDone ||= (fn as { name: string }).name === 'runChecks';
       }
       sources.push(name);
     };
