@@ -19,6 +19,7 @@ export const emailAddressSchema = z
   .refine((value) => bareAddress(value) !== null, 'must be an e-mail address like ops@example.com');
 
 /** A list of addresses; a single string in YAML is accepted as a list of one. */
-export const emailListSchema = z
-  .union([emailAddressSchema, z.array(emailAddressSchema)])
-  .transform((value) => (Array.isArray(value) ? value : [value]));
+export const emailListSchema = z.preprocess(
+  (value) => (typeof value === 'string' ? [value] : value),
+  z.array(emailAddressSchema),
+);

@@ -12,19 +12,14 @@ export const RECIPIENT_GROUPS: readonly RecipientGroup[] = ['business', 'admin',
 
 // `${env:…}` references resolve to strings, so numbers and flags also accept their text form
 const integer = (min: number, max: number) =>
-  z
-    .union([
-      z.number(),
-      z
-        .string()
-        .regex(/^\s*\d+\s*$/, 'must be a whole number')
-        .transform(Number),
-    ])
-    .pipe(z.number().int().min(min).max(max));
-const flag = z.union([
-  z.boolean(),
-  z.enum(['true', 'false'], 'must be true or false').transform((value) => value === 'true'),
-]);
+  z.preprocess(
+    (value) => (typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value),
+    z.number('must be a whole number').int('must be a whole number').min(min).max(max),
+  );
+const flag = z.preprocess(
+  (value) => (value === 'true' ? true : value === 'false' ? false : value),
+  z.boolean('must be true or false'),
+);
 
 /** `smtp:` of an environment in config/dwh.yaml. */
 const smtpSchema = z
@@ -120,7 +115,7 @@ export function loadEmailSettings(config: ResolvedConfig): EmailSettings {
       );
       throw zodToConfigError(file, error, wrapped);
     }
-    return parsed.data as z.output<T>;
+    return parsed.data;
   };
   // registered before validation too: an error message may quote the smtp section
   const rawPassword = (section.smtp as { password?: unknown } | undefined)?.password;

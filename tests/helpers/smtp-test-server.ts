@@ -1,3 +1,4 @@
+import net from 'node:net';
 import PostalMime, { type Email } from 'postal-mime';
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
 
@@ -14,6 +15,8 @@ export interface ReceivedMail {
   rcptTo: string[];
   mailFrom: string;
   user: string | undefined;
+  /** The session ran over TLS (STARTTLS or implicit). */
+  secure: boolean;
   parsed: Email;
   raw: string;
 }
@@ -73,6 +76,7 @@ export async function startSmtpServer(
                 rcptTo: session.envelope.rcptTo.map((r) => r.address),
                 mailFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
                 user: session.user as string | undefined,
+                secure: session.secure,
                 parsed,
                 raw,
               });
@@ -117,10 +121,20 @@ export async function startSmtpServer(
   };
 }
 
-/** A port on 127.0.0.1 where nothing listens: a server that is down. */
+/**
+ * A port on 127.0.0.1 where nothing listens: a server that is down. Port 1 (tcpmux) rather than a freshly
+ * closed ephemeral port, which the next server started by a parallel test may be given.
+ */
 export async function closedPort(): Promise<number> {
-  const server = await startSmtpServer('unused');
-  const port = server.port;
-  await server.close();
+  const port = 1;
+  const refused = await new Promise<boolean>((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once('error', () => resolve(true));
+  });
+  if (!refused) throw new Error(`something listens on 127.0.0.1:${port}; the SMTP-down tests need it closed`);
   return port;
 }

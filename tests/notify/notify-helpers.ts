@@ -8,10 +8,10 @@ export const notifyHome = path.join(repoRoot, 'tests/fixtures/notify-home');
 export const SMTP_PASSWORD = 'pa55-Secret-smtp-9137';
 
 /** `dwh <args>` in the notification test home, against the test's database and SMTP port. */
-export function dwh(db: TestDatabase, port: number, args: string[]): Promise<CliResult> {
+export function dwh(db: TestDatabase | null, port: number, args: string[]): Promise<CliResult> {
   return runCli(args, {
     env: {
-      ...db.env,
+      ...db?.env,
       DWH_HOME: notifyHome,
       DWH_TEST_SMTP_PORT: String(port),
       DWH_TEST_SMTP_PASSWORD: SMTP_PASSWORD,
