@@ -46,8 +46,10 @@ describe.each(targetKinds)('quality: blocking and warning checks through the CLI
       ['range', 'pass'],
       ['relationships', 'pass'],
     ]);
-    expect(rows[0]).toEqual({
-      result_id: expect.any(Number),
+    const { result_id, duration_ms, checked_at, ...first } = rows[0]!;
+    expect([typeof result_id, typeof duration_ms, typeof checked_at]).toEqual(['number', 'number', 'string']);
+    expect(Date.parse(checked_at as unknown as string)).toBeGreaterThan(Date.parse('2026-01-01'));
+    expect(first).toEqual({
       run_id: run.run_id,
       project_name: 'dq_orders',
       task_name: 'checks',
@@ -63,8 +65,6 @@ describe.each(targetKinds)('quality: blocking and warning checks through the CLI
       failing_row_count: 0,
       failing_rows_sample: null,
       message: '0 rows of q_orders with a null in customer_id',
-      duration_ms: expect.any(Number),
-      checked_at: expect.stringMatching(/^2\d{3}-/),
     });
     expect(rows[2]).toMatchObject({ severity: 'warn', blocking: true });
     expect(rows[3]).toMatchObject({ severity: 'error', blocking: false });
