@@ -65,6 +65,7 @@ describe.each(targetKinds)('notify: run e-mails through a real SMTP server (%s)'
       expect(mail!.user).toBe(SMTP_USER);
       expect(mail!.rcptTo.sort()).toEqual(['admin@example.com', 'business@example.com', 'ops@example.com']);
       expect(mail!.parsed.from?.address).toBe('dwh@example.com');
+      expect(mail!.parsed.attachments).toHaveLength(0);
     });
 
     it('has the subject [dwh][env] SUCCESS project window (rows)', () => {
@@ -158,8 +159,18 @@ describe.each(targetKinds)('notify: run e-mails through a real SMTP server (%s)'
       expect(mail!.parsed.html).toMatch(/at loadOrdersFromSource/);
     });
 
-    it('includes the log tail with the retry', () => {
-      const { mail } = mails.get('notify_failure')!;
+    it("includes the project's shorter log tail with the retry, and the whole log as attachment", () => {
+      const { mail, run } = mails.get('notify_failure')!;
+      expect(mail!.parsed.text).toContain('Last 6 log lines');
+      expect(mail!.parsed.text).not.toMatch(/run \d+ started/);
+      const [attachment] = mail!.parsed.attachments;
+      expect(attachment!.filename).toBe(`notify_failure_run_${run.run_id}.log`);
+      const attached =
+        typeof attachment!.content === 'string'
+          ? attachment!.content
+          : new TextDecoder().decode(attachment!.content);
+      expect(attached).toMatch(new RegExp(`INFO  run ${run.run_id} started: notify/notify_failure`));
+      expect(attached).toMatch(/ERROR \[load_orders\] failed after 2 attempt\(s\)/);
       expect(mail!.parsed.text).toMatch(/WARN\s+\[load_orders\] connecting to the source, attempt 2/);
       expect(mail!.parsed.text).toMatch(/ERROR\s+\[load_orders\] failed after 2 attempt\(s\)/);
     });
