@@ -5,7 +5,8 @@ import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
 /** How the in-process SMTP server treats what it is sent. */
 export type SmtpBehaviour =
   | { kind: 'accept' }
-  | { kind: 'reject-rcpt'; code: number; message: string }
+  /** Refuses every recipient, or only the address `only`. */
+  | { kind: 'reject-rcpt'; code: number; message: string; only?: string }
   | { kind: 'reject-data'; code: number; message: string }
   /** Accepts, but only after `delayMs` (longer than the client's timeout). */
   | { kind: 'slow'; delayMs: number };
@@ -55,7 +56,7 @@ export async function startSmtpServer(
     },
     onRcptTo(address, _session, callback) {
       state.rcptAttempts++;
-      if (behaviour.kind === 'reject-rcpt') {
+      if (behaviour.kind === 'reject-rcpt' && (!behaviour.only || behaviour.only === address.address)) {
         return callback(Object.assign(new Error(behaviour.message), { responseCode: behaviour.code }));
       }
       callback();

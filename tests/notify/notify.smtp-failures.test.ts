@@ -69,6 +69,16 @@ describe.each(targetKinds)('notify: SMTP down, refusing or slow (%s)', (kind) =>
     expect(server!.dataAttempts).toBe(0);
   });
 
+  it('one recipient refused: the others get the mail and email_status names the refused one', async () => {
+    const { cli, run, server } = await runAgainst(
+      { kind: 'reject-rcpt', code: 550, message: 'no such user', only: 'business@example.com' },
+      'notify_success',
+    );
+    expect(cli.code).toBe(0);
+    expect(run.email_status).toBe('sent; rejected by the server: business@example.com');
+    expect(server!.received.map((m) => m.rcptTo.sort())).toEqual([['admin@example.com', 'ops@example.com']]);
+  });
+
   it('message refused at DATA (554): the run still succeeds, email_status says why', async () => {
     const { cli, run, server } = await runAgainst(
       { kind: 'reject-data', code: 554, message: 'message rejected as spam' },
