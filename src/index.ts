@@ -113,3 +113,8 @@ export { inTransaction } from './warehouse/transaction.js';
 export type { TxQuery } from './warehouse/transaction.js';
 export type { Sql, TableName } from './warehouse/sql.js';
 export { StagingCheckError, WarehouseError } from './warehouse/warehouse-error.js';
+export { loadEmailSettings } from './notify/email-settings.js';
+export type { EmailSettings, RecipientGroup, SmtpSettings } from './notify/email-settings.js';
+export { EmailSendError, sendEmail } from './notify/smtp-send.js';
+export type { OutgoingEmail, SendReceipt } from './notify/smtp-send.js';
+export { sendTestEmail } from './notify/test-email.js';
