@@ -19,7 +19,7 @@ interface AggregationBase {
   /** Time column of the source the periods are cut from (UTC). */
   timeColumn: string;
   /** Dimension grouping: source columns kept as they are. (Default: none) */
-  groupBy?: string[];
+  groupBy?: readonly string[];
   /** Output column → measure. */
   measures: Record<string, Measure>;
 }

@@ -13,6 +13,8 @@ export interface DimensionSpec {
   scd2: string[];
   scd1: string[];
   effectiveFrom: string | null;
+  /** Staging column with the start of a brand-new key's first version, or null for the effective time. */
+  firstVersionFrom: string | null;
   deletes: 'ignore' | 'close';
 }
 
@@ -164,11 +166,16 @@ SELECT count(*)::int AS n FROM closed`,
 export function insertVersionsSql(spec: DimensionSpec, end: Date, runId: number): Sql {
   const attributes = [...spec.naturalKey, ...spec.scd2, ...spec.scd1];
   const p = effectiveParams(spec, end, runId);
+  // a key never seen before may start at its own time (e.g. its creation), a returning key at the effective time
+  const validFrom = spec.firstVersionFrom
+    ? `CASE WHEN EXISTS (SELECT 1 FROM ${dim(spec)} k WHERE ${keyJoin(spec.naturalKey, 'k', 's')})
+           THEN ${p.eff('s')} ELSE s.${quoteIdent(spec.firstVersionFrom)}::timestamptz END`
+    : p.eff('s');
   return {
     text: `WITH inserted AS (
   INSERT INTO ${dim(spec)} (${columnList(attributes)}, row_hash, scd1_hash, valid_from, valid_to, is_current, run_id)
   SELECT ${columnList(attributes, 's')}, ${rowHash(spec.scd2, 's')}, ${rowHash(spec.scd1, 's')},
-         ${p.eff('s')}, 'infinity', true, ${p.run}
+         ${validFrom}, 'infinity', true, ${p.run}
   FROM ${src(spec)} s
   WHERE NOT EXISTS (SELECT 1 FROM ${dim(spec)} d WHERE ${keyJoin(spec.naturalKey, 'd', 's')} AND d.is_current)
   RETURNING 1

@@ -35,6 +35,12 @@ export interface ScdDimensionOptions {
   surrogateKey?: string;
   /** A staging timestamp column with each row's effective time. (Default: the run's end_load_date) */
   effectiveFrom?: string;
+  /**
+   * A staging timestamp column with the start of a new key's first version, e.g. its creation time, so facts
+   * from before its latest change still find it. A key that comes back after a delete starts at the
+   * effective time. (Default: the effective time)
+   */
+  firstVersionFrom?: string;
   /** Keys absent from staging: `ignore` them, or `close` their current version. (Default: 'ignore') */
   deletes?: 'ignore' | 'close';
 }
@@ -125,6 +131,7 @@ function validate(options: ScdDimensionOptions): DimensionSpec {
     scd2: [...scd2],
     scd1: [...scd1],
     effectiveFrom: options.effectiveFrom ?? null,
+    firstVersionFrom: options.firstVersionFrom ?? null,
     deletes,
   };
 }
@@ -134,7 +141,7 @@ async function ensureDimension(query: TxQuery, spec: DimensionSpec): Promise<voi
   const source = await requireTableColumns(
     query,
     { ...(spec.sourceSchema ? { schema: spec.sourceSchema } : {}), table: spec.source },
-    spec.effectiveFrom ? [...attributes, spec.effectiveFrom] : attributes,
+    [...attributes, ...[spec.effectiveFrom, spec.firstVersionFrom].filter((c): c is string => c !== null)],
     `staging (source of ${spec.table})`,
   );
   const existing = await tableColumns(query, spec);

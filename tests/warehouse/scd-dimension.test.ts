@@ -10,6 +10,7 @@ interface Customer {
   city: string | null;
   email: string | null;
   changed_at?: string;
+  created_at?: string;
 }
 
 const declaration: ScdDimensionOptions = {
@@ -28,7 +29,7 @@ describe.each(targetKinds)('warehouse: SCD dimension rules (%s)', (kind) => {
     db = await createTestDatabase(kind, 'scd-dimension');
     w = await db.open();
     await w.query(
-      `create table stg_customer (customer_id int, segment text, city text, email text, changed_at timestamptz)`,
+      `create table stg_customer (customer_id int, segment text, city text, email text, changed_at timestamptz, created_at timestamptz)`,
     );
   });
   afterEach(async () => {
@@ -179,6 +180,25 @@ describe.each(targetKinds)('warehouse: SCD dimension rules (%s)', (kind) => {
     expect(await versions()).toEqual([
       [1, 'retail', 'Berlin', 'ann@example.com', '2026-01-01 09:30:00+00', '2026-01-02 14:00:00+00', false],
       [1, 'vip', 'Berlin', 'ann@example.com', '2026-01-02 14:00:00+00', 'infinity', true],
+    ]);
+  });
+
+  it('firstVersionFrom starts a new key at its own time; a key coming back starts at the effective time', async () => {
+    const options = { effectiveFrom: 'changed_at', firstVersionFrom: 'created_at' };
+    await load(
+      [{ ...ann, changed_at: '2026-01-01T15:00:00Z', created_at: '2026-01-01T10:00:00Z' }],
+      '2026-01-02',
+      options,
+    );
+    await load([], '2026-01-03', options);
+    await load(
+      [{ ...ann, changed_at: '2026-01-04T08:00:00Z', created_at: '2026-01-01T10:00:00Z' }],
+      '2026-01-05',
+      options,
+    );
+    expect(await versions()).toEqual([
+      [1, 'retail', 'Berlin', 'ann@example.com', '2026-01-01 10:00:00+00', '2026-01-03 00:00:00+00', false],
+      [1, 'retail', 'Berlin', 'ann@example.com', '2026-01-04 08:00:00+00', 'infinity', true],
     ]);
   });
 

@@ -114,11 +114,11 @@ describe.each(targetKinds)('warehouse: views and staging (%s)', (kind) => {
   it('fails on duplicate natural keys listing up to 20 of them, leaving staging as before', async () => {
     await w.query(`insert into stg values (99, 'old')`);
     const before = await snapshot(w, 'stg', 'id');
-    const error = await stageTable(w.knex, {
+    const error = (await stageTable(w.knex, {
       table: 'stg',
       naturalKey: ['id'],
       load: { text: 'INSERT INTO stg SELECT g % 25, $1 FROM generate_series(1, 60) g', values: ['x'] },
-    }).catch((e: unknown) => e as Error & { keys: unknown[] });
+    }).catch((e: unknown) => e)) as Error & { keys: unknown[] };
     expect(error.message).toMatch(
       /^staging stg: duplicate natural key \(id\): 0 \(2×\), 1 \(3×\), .*, 19 \(2×\), …$/,
     );
