@@ -5,6 +5,8 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { copyErrorLine } from './copy-sql.js';
 import { CopyLineError, type CopySession } from './copy-session.js';
 
+const READ_AHEAD = 4 * 1024 * 1024;
+
 /** COPY FROM STDIN on a server connection; pipeline() carries backpressure from the socket to the source. */
 export function serverCopySession(client: pg.Client): CopySession {
   return {
@@ -16,7 +18,12 @@ export function serverCopySession(client: pg.Client): CopySession {
     async copyText(statement, chunks, onBytes) {
       const copy = client.query(copyFrom(statement));
       try {
-        await pipeline(Readable.from(chunks, { objectMode: false }), counter(onBytes), copy);
+        // a deep read-ahead lets the next batch be parsed and encoded while the server digests this one
+        await pipeline(
+          Readable.from(chunks, { objectMode: false, highWaterMark: READ_AHEAD }),
+          counter(onBytes),
+          copy,
+        );
       } catch (error) {
         throw new CopyLineError(copyErrorLine(error), error);
       }

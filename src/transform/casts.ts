@@ -33,12 +33,16 @@ function fail(value: unknown, type: CastType): never {
   throw new CastFailure(`cannot cast ${JSON.stringify(value)} to ${type}`);
 }
 
+const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** Day-of-month check without allocating a Date (this runs for every value). */
 function validDate(y: string, m: string, d: string): boolean {
-  const month = Number(m);
-  const day = Number(d);
+  const month = +m;
+  const day = +d;
   if (month < 1 || month > 12 || day < 1) return false;
-  const days = new Date(Date.UTC(Number(y), month, 0)).getUTCDate();
-  return day <= days;
+  if (day <= DAYS[month - 1]!) return true;
+  const year = +y;
+  return month === 2 && day === 29 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
 }
 
 export const casts: Record<CastType, Cast> = {
@@ -100,7 +104,8 @@ export const casts: Record<CastType, Cast> = {
     if (typeof value === 'string') return value;
     if (value instanceof Date) return value.toISOString();
     if (typeof value === 'object') return JSON.stringify(value);
-    if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+    if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint')
+      return String(value);
     return fail(value, 'text');
   },
   json(value) {

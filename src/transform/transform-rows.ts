@@ -192,6 +192,20 @@ function compileColumn(
       return () => fallback;
     }
     read = (row) => row[index];
+    if (!trim) {
+      // the common case, kept free of extra calls: this runs for every value of every row
+      return spec.type
+        ? (row) => {
+            const value = row[index];
+            return value === undefined || value === null || (value === '' && !keepEmpty)
+              ? fallback
+              : cast(value);
+          }
+        : (row) => {
+            const value = row[index];
+            return value === undefined || value === null ? fallback : value;
+          };
+    }
   }
   return (row) => {
     let value = read(row);
