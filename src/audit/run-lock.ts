@@ -58,8 +58,28 @@ async function describeActiveRun(warehouse: Warehouse, project: string): Promise
      where project_name = $1 and status = 'running' order by run_id desc limit 1`,
     [project],
   );
-  if (!row) return 'another process holds its run lock (it has not recorded its run yet)';
+  if (!row)
+    return (
+      (await describeActiveBackfill(warehouse, project)) ??
+      'another process holds its run lock (it has not recorded its run yet)'
+    );
   return `run ${row.run_id} (pid ${row.pid} on ${row.host}, started ${row.start.toISOString()}, last heartbeat ${row.heartbeat_at.toISOString()})`;
+}
+
+/** A backfill holds the lock between its windows, when no run of it is recorded as running. */
+async function describeActiveBackfill(warehouse: Warehouse, project: string): Promise<string | null> {
+  const [table] = await warehouse.query<{ t: string | null }>(
+    `select to_regclass('dwh.backfills')::text as t`,
+  );
+  if (!table?.t) return null;
+  const [row] = await warehouse.query<{ backfill_id: number; pid: number; host: string; updated_at: Date }>(
+    `select backfill_id, pid, host, updated_at from dwh.backfills
+     where project_name = $1 and status = 'running' order by backfill_id desc limit 1`,
+    [project],
+  );
+  return row
+    ? `backfill ${row.backfill_id} (pid ${row.pid} on ${row.host}, last window change ${row.updated_at.toISOString()})`
+    : null;
 }
 
 /**
