@@ -22,12 +22,14 @@ const common = {
   name: z.string().min(1).optional(),
   severity: z.enum(['warn', 'error']).optional(),
   blocking: z.boolean().optional(),
+  after: z.string().min(1).optional(),
   where: z.string().optional(),
 };
 const commonWithoutWhere = {
   name: common.name,
   severity: common.severity,
   blocking: common.blocking,
+  after: common.after,
 };
 
 const windowSpec = z.union([

@@ -18,15 +18,17 @@ export interface ChecksOutcome extends TaskResult {
 
 /** A blocking error check failed (or could not run): the task fails, so the run fails. */
 export class ChecksFailedError extends DwhError {
-  constructor(
-    readonly results: CheckResult[],
-    readonly blockingFailures: CheckResult[],
-  ) {
+  declare readonly results: CheckResult[];
+  declare readonly blockingFailures: CheckResult[];
+  constructor(results: CheckResult[], blockingFailures: CheckResult[]) {
     super(
       'TASK_FAILED',
       `${blockingFailures.length} blocking check(s) failed: ${blockingFailures.map((r) => `${r.name} (${r.message})`).join('; ')}`,
       { exitCode: EXIT.runFailed },
     );
+    // not enumerable: the run log serialises errors with their own properties, and the results are stored already
+    Object.defineProperty(this, 'results', { value: results, enumerable: false });
+    Object.defineProperty(this, 'blockingFailures', { value: blockingFailures, enumerable: false });
   }
 }
 
@@ -55,6 +57,14 @@ export function scopeOf(ctx: TaskContext, now = new Date()): CheckScope {
   };
 }
 
+async function hasSucceeded(scope: CheckScope, project: string): Promise<boolean> {
+  const rows = await scope.query(
+    `select 1 from dwh.etl_runs where project_name = $1 and status = 'success' limit 1`,
+    [project],
+  );
+  return rows.length > 0;
+}
+
 /** Evaluates one check; a check that cannot run gets status `error` instead of stopping the others. */
 export async function evaluateCheck(check: Check, scope: CheckScope): Promise<CheckResult> {
   const handler = handlerOf(check.kind);
@@ -71,6 +81,18 @@ export async function evaluateCheck(check: Check, scope: CheckScope): Promise<Ch
     checkedAt,
   };
   try {
+    if (check.after && !(await hasSucceeded(scope, check.after))) {
+      return {
+        ...base,
+        status: 'warn',
+        observed: null,
+        threshold: null,
+        failingRows: null,
+        sample: null,
+        message: `skipped: project ${check.after} has no successful run yet`,
+        durationMs: Date.now() - started,
+      };
+    }
     const evaluation = await handler.evaluate(typed, scope);
     const status: CheckStatus =
       evaluation.verdict === 'pass'

@@ -24,6 +24,11 @@ export interface CheckCommon {
   /** A failing blocking error check fails the task. (Default: true) */
   blocking?: boolean;
   /**
+   * Evaluate only once this project has a successful run; until then the result is a warning saying so. For
+   * checks of tables another project fills, so a fresh warehouse does not fail on tables not loaded yet.
+   */
+  after?: string;
+  /**
    * SQL predicate limiting the rows checked, e.g. `status <> 'cancelled'`. It may use `:start_load_date`,
    * `:end_load_date`, `:previous_max_date` and `:run_id`, bound as parameters. Written by the project author,
    * like any other SQL of the project.
