@@ -44,7 +44,7 @@ export function monitorText(report: MonitorReport, colour: boolean): string {
     table(
       tables.map((t) => ({
         table: `${t.schema}.${t.table}`,
-        total: formatBytes(t.totalBytes),
+        total: t.totalBytes === null ? 'locked' : formatBytes(t.totalBytes),
         indexes: formatBytes(t.indexBytes),
         live: formatCount(t.liveRows),
         dead:

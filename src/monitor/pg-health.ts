@@ -33,9 +33,10 @@ export type Section<Row> =
 export interface TableHealth {
   schema: string;
   table: string;
-  totalBytes: number;
-  tableBytes: number;
-  indexBytes: number;
+  /** Null while another session holds or waits for an exclusive lock on the table (see `sizeOf`). */
+  totalBytes: number | null;
+  tableBytes: number | null;
+  indexBytes: number | null;
   /** Tuple counters; null where the warehouse does not publish them (PGlite). */
   liveRows: number | null;
   deadRows: number | null;
@@ -52,7 +53,7 @@ export interface IndexHealth {
   schema: string;
   table: string;
   index: string;
-  bytes: number;
+  bytes: number | null;
   scans: number;
 }
 
@@ -162,14 +163,28 @@ export async function pgHealth(warehouse: Warehouse, options: PgHealthOptions = 
   return health;
 }
 
+/**
+ * A size function call that does not wait: the size functions open the relation, which queues behind an
+ * exclusive lock (an ALTER or TRUNCATE in a running load) and would hang the whole health report. A relation
+ * with an exclusive lock held or requested by another session gets a null size instead.
+ */
+function sizeOf(
+  fn: 'pg_total_relation_size' | 'pg_table_size' | 'pg_indexes_size' | 'pg_relation_size',
+  oid: string,
+): string {
+  return `case when exists (select 1 from pg_locks l where l.relation = ${oid} and l.mode = 'AccessExclusiveLock'
+      and l.pid <> pg_backend_pid()) then null else ${fn}(${oid}) end`;
+}
+
 async function readTables(warehouse: Warehouse, limit: number, tuples: boolean): Promise<TableHealth[]> {
   const rows = await warehouse.query<Record<string, unknown>>(
-    `select schemaname, relname, pg_total_relation_size(relid) as total_bytes,
-       pg_table_size(relid) as table_bytes, pg_indexes_size(relid) as index_bytes,
-       n_live_tup, n_dead_tup, greatest(last_vacuum, last_autovacuum) as last_vacuum,
-       greatest(last_analyze, last_autoanalyze) as last_analyze, n_tup_ins, n_tup_upd, n_tup_del
-     from pg_stat_user_tables
-     order by pg_total_relation_size(relid) desc, schemaname, relname
+    `select * from (
+       select schemaname, relname, ${sizeOf('pg_total_relation_size', 'relid')} as total_bytes,
+         ${sizeOf('pg_table_size', 'relid')} as table_bytes, ${sizeOf('pg_indexes_size', 'relid')} as index_bytes,
+         n_live_tup, n_dead_tup, greatest(last_vacuum, last_autovacuum) as last_vacuum,
+         greatest(last_analyze, last_autoanalyze) as last_analyze, n_tup_ins, n_tup_upd, n_tup_del
+       from pg_stat_user_tables) t
+     order by total_bytes desc nulls last, schemaname, relname
      limit $1`,
     [limit],
   );
@@ -179,9 +194,9 @@ async function readTables(warehouse: Warehouse, limit: number, tuples: boolean):
     return {
       schema: String(r.schemaname),
       table: String(r.relname),
-      totalBytes: num(r.total_bytes),
-      tableBytes: num(r.table_bytes),
-      indexBytes: num(r.index_bytes),
+      totalBytes: numOrNull(r.total_bytes),
+      tableBytes: numOrNull(r.table_bytes),
+      indexBytes: numOrNull(r.index_bytes),
       liveRows: live,
       deadRows: dead,
       deadRatio: live !== null && dead !== null && live + dead > 0 ? dead / (live + dead) : null,
@@ -197,17 +212,19 @@ async function readTables(warehouse: Warehouse, limit: number, tuples: boolean):
 /** Never-scanned indexes that enforce nothing (not unique, not a primary key): candidates to drop. */
 async function readUnusedIndexes(warehouse: Warehouse): Promise<IndexHealth[]> {
   const rows = await warehouse.query<Record<string, unknown>>(
-    `select s.schemaname, s.relname, s.indexrelname, pg_relation_size(s.indexrelid) as bytes, s.idx_scan
-     from pg_stat_user_indexes s join pg_index i on i.indexrelid = s.indexrelid
-     where s.idx_scan = 0 and not i.indisunique and not i.indisprimary
-     order by pg_relation_size(s.indexrelid) desc, s.schemaname, s.indexrelname
+    `select * from (
+       select s.schemaname, s.relname, s.indexrelname, ${sizeOf('pg_relation_size', 's.indexrelid')} as bytes,
+         s.idx_scan
+       from pg_stat_user_indexes s join pg_index i on i.indexrelid = s.indexrelid
+       where s.idx_scan = 0 and not i.indisunique and not i.indisprimary) t
+     order by bytes desc nulls last, schemaname, indexrelname
      limit 50`,
   );
   return rows.map((r) => ({
     schema: String(r.schemaname),
     table: String(r.relname),
     index: String(r.indexrelname),
-    bytes: num(r.bytes),
+    bytes: numOrNull(r.bytes),
     scans: num(r.idx_scan),
   }));
 }

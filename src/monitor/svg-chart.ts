@@ -1,3 +1,4 @@
+import { formatDuration, formatInstant } from './format.js';
 import { html, type SafeHtml } from './html.js';
 
 /**
@@ -75,12 +76,13 @@ export interface Span {
 /** A Gantt-like timeline: one row per span, positioned on the time between the earliest start and `until`. */
 export function timeline(spans: Span[], until: Date): SafeHtml {
   if (spans.length === 0) return html`<p class="muted">no task attempts recorded</p>`;
-  const labelWidth = 200;
+  const width = 960;
+  const labelWidth = 220;
   const rowHeight = 22;
   const from = Math.min(...spans.map((s) => s.start.getTime()));
   const to = Math.max(until.getTime(), ...spans.map((s) => (s.end ?? until).getTime()));
   const total = Math.max(1, to - from);
-  const plot = WIDTH - labelWidth - 8;
+  const plot = width - labelWidth - 12;
   const height = spans.length * rowHeight + 8;
   const rows = spans.map((span, i) => {
     const x = labelWidth + ((span.start.getTime() - from) / total) * plot;
@@ -99,12 +101,15 @@ export function timeline(spans: Span[], until: Date): SafeHtml {
   });
   return html`<svg
     class="timeline"
-    viewBox="0 0 ${WIDTH} ${height}"
+    viewBox="0 0 ${width} ${height + 16}"
     width="100%"
     role="img"
     aria-label="task attempts on a timeline"
   >
     <line class="grid" x1="${labelWidth}" y1="0" x2="${labelWidth}" y2="${height}" />
+    <line class="grid" x1="${labelWidth}" y1="${height}" x2="${width - 12}" y2="${height}" />
+    <text class="axis" x="${labelWidth}" y="${height + 12}">${formatInstant(new Date(from))}</text>
+    <text class="axis" x="${width - 12}" y="${height + 12}" text-anchor="end">+${formatDuration(total)}</text>
     ${rows}
   </svg>`;
 }

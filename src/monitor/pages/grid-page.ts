@@ -2,6 +2,7 @@ import { formatCount, formatDuration, formatInstant, formatRelative, formatWindo
 import { href, html } from '../html.js';
 import type { ProjectHealth } from '../project-health.js';
 import type { RunSummary } from '../run-history.js';
+import { TREND_RECENT_RUNS } from '../run-stats.js';
 import { legend, page, statusBadge } from './layout.js';
 
 /** Runs per project shown as cells, oldest left, like Airflow's grid. */
@@ -68,7 +69,13 @@ export function renderGrid(projects: ProjectHealth[], now: Date, warehouse: stri
       </td>
       <td class="num">${formatDuration(p.trends.duration.recent)}</td>
       <td>
-        ${flags.length ? html`<span class="flag">${flags.join(', ')}</span>` : html`<span class="muted">steady</span>`}
+        ${
+          flags.length
+            ? html`<span class="flag">${flags.join(', ')}</span>`
+            : p.trends.successfulRuns > TREND_RECENT_RUNS
+              ? html`<span class="muted">steady</span>`
+              : html`<span class="muted">—</span>`
+        }
       </td>
     </tr>`;
   });

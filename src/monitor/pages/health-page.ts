@@ -96,7 +96,7 @@ export function renderHealth(report: MonitorReport): string {
               (t) =>
                 html`<tr>
                   <td>${t.schema}.${t.table}</td>
-                  <td class="num">${formatBytes(t.totalBytes)}</td>
+                  <td class="num">${t.totalBytes === null ? 'locked' : formatBytes(t.totalBytes)}</td>
                   <td class="num">${formatBytes(t.indexBytes)}</td>
                   <td class="num">${formatCount(t.liveRows)}</td>
                   <td class="num">

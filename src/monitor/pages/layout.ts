@@ -30,13 +30,14 @@ a { color:#1f5fbf; }
 .st-pass { background:var(--ok); } .st-warn { background:var(--warn); } .st-fail, .st-error { background:var(--fail); }
 .lt-on_time { background:var(--ok); } .lt-late, .lt-never_succeeded, .lt-invalid_schedule { background:var(--late); }
 .lt-waiting { background:var(--warn); } .lt-running { background:var(--run); } .lt-unscheduled { background:var(--off); }
-.flag { color:var(--fail); font-weight:600; }
+.flag { color:var(--fail); font-weight:600; white-space:nowrap; }
 dl.facts { display:grid; grid-template-columns:max-content 1fr; gap:3px 16px; background:#fff; border:1px solid var(--line); padding:10px 14px; margin:0; }
 dl.facts dt { color:var(--muted); } dl.facts dd { margin:0; }
 pre.log { background:#111722; color:#d7dde8; padding:10px 12px; overflow:auto; max-height:480px; font-size:12px; white-space:pre-wrap; word-break:break-word; }
 .chart { margin:8px 0 16px; background:#fff; border:1px solid var(--line); padding:8px; max-width:700px; }
 .chart figcaption { font-weight:600; margin-bottom:4px; }
-svg .axis { font-size:10px; fill:var(--muted); } svg .grid { stroke:var(--line); }
+svg .axis { font-size:11px; fill:var(--muted); }
+svg.timeline { max-width:960px; display:block; background:#fff; border:1px solid var(--line); margin-bottom:10px; } svg .grid { stroke:var(--line); }
 svg rect { stroke:none; }
 .notice { background:#fff7e0; border:1px solid #f0d48a; padding:10px 14px; margin:8px 0; }
 .legend { display:flex; gap:12px; font-size:12px; color:var(--muted); margin:6px 0 12px; flex-wrap:wrap; }
