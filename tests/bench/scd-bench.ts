@@ -176,7 +176,8 @@ async function serverDimension(w: Warehouse) {
     `dwh merge vs hand-written SQL: ${(totals.dwh / totals.hand).toFixed(2)}× (target ≤ 1.3×), results identical`,
   );
   const again = await timed(() => dwhDim.merge(w.knex, { end: T2 }));
-  const written = Object.values(again.result).reduce((a: number, b: number) => a + b, 0);
+  const { inserted, closed, deleted, updated, corrected } = again.result;
+  const written = inserted + closed + deleted + updated + corrected;
   console.log(`same load again (no-op): ${seconds(again.ms)}, ${written} rows written`);
 }
 
