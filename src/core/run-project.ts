@@ -65,6 +65,8 @@ export interface RunRequest {
 export interface RunSession {
   warehouse: Warehouse;
   lock: RunLock;
+  /** The project, loaded once for all the runs of the session (loading it costs about a second). */
+  project: LoadedProject;
 }
 
 export interface RunReport {
@@ -97,11 +99,13 @@ export async function runProject(request: RunRequest, print: Printer = () => {})
     ...(request.env ? { env: request.env } : {}),
     ...(request.cwd ? { cwd: request.cwd } : {}),
   });
-  const ref = findProject(config.paths.projectsDir, request.project);
-  const project = await loadProject(ref, {
-    home: config.paths.home,
-    overrides: config.settings.projects[ref.name],
-  });
+  const ref = request.session?.project.ref ?? findProject(config.paths.projectsDir, request.project);
+  const project =
+    request.session?.project ??
+    (await loadProject(ref, {
+      home: config.paths.home,
+      overrides: config.settings.projects[ref.name],
+    }));
   const selected = selectTasks(project, request.tasks);
   // a bad smtp/recipients section stops the run before it starts, not after its work is done
   const email = request.email === false ? null : loadEmailSettings(config);

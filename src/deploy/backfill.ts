@@ -2,7 +2,7 @@ import { migrate } from '../audit/migrate.js';
 import { acquireRunLock, recoverCrashedRuns, type RunLock } from '../audit/run-lock.js';
 import { loadConfig } from '../core/config.js';
 import { EXIT, UsageError, errorMessage, type ExitCode } from '../core/errors.js';
-import { findProject, loadProject } from '../core/project-loader.js';
+import { findProject, loadProject, type LoadedProject } from '../core/project-loader.js';
 import { runProject, type Printer } from '../core/run-project.js';
 import type { LoadType } from '../core/types.js';
 import { openWarehouse, type Warehouse } from '../db/connection.js';
@@ -95,7 +95,17 @@ export async function runBackfill(
     await recoverCrashedRuns(warehouse, ref.name);
     const { backfillId, resumed } = await openBackfill(warehouse, key, planned, request, print);
     const windows = await listBackfillWindows(warehouse, backfillId);
-    const status = await runWindows({ request, warehouse, lock, backfillId, windows, key, print, env });
+    const status = await runWindows({
+      request,
+      project,
+      warehouse,
+      lock,
+      backfillId,
+      windows,
+      key,
+      print,
+      env,
+    });
     return {
       backfillId,
       resumed,
@@ -165,6 +175,7 @@ function describeLast(row: BackfillRow | null): string {
 
 interface WindowsInput {
   request: BackfillRequest;
+  project: LoadedProject;
   warehouse: Warehouse;
   lock: RunLock;
   backfillId: number;
@@ -257,7 +268,7 @@ async function runWindow(
       ...(request.environment ? { environment: request.environment } : {}),
       ...(request.cwd ? { cwd: request.cwd } : {}),
       backfillId: input.backfillId,
-      session: { warehouse: input.warehouse, lock: input.lock },
+      session: { warehouse: input.warehouse, lock: input.lock, project: input.project },
     });
     return {
       status: report.status === 'success' ? 'success' : 'failed',

@@ -2,9 +2,12 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { createDeployHome, type DeployHome } from './deploy-home.js';
+
+// Each test starts the CLI several times; on a busy two-core machine that takes a while.
+vi.setConfig({ testTimeout: 300_000 });
 
 /**
  * Reads a DAG file with Python's own parser (so it is valid Python) and reports, per DAG: its keyword
@@ -12,6 +15,7 @@ import { createDeployHome, type DeployHome } from './deploy-home.js';
  */
 const inspectDags = `
 import ast, json, sys
+
 tree = ast.parse(open(sys.argv[1]).read())
 out = []
 for node in ast.walk(tree):

@@ -1,10 +1,13 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { runBackfill } from '../../src/deploy/backfill.js';
 import { collect, fixtureHome, runCli, startCli } from '../helpers/cli.js';
 import { createTestDatabase, targetKinds, type TestDatabase } from '../helpers/test-databases.js';
+
+// Each test starts the CLI (and PGlite) several times; on a busy two-core machine that takes minutes.
+vi.setConfig({ testTimeout: 300_000 });
 
 interface WindowRow {
   window_index: number;

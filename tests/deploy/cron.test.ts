@@ -1,11 +1,14 @@
 import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { replaceCrontabBlock } from '../../src/deploy/crontab.js';
 import { runCli } from '../helpers/cli.js';
 import { createTestDatabase, targetKinds, type TestDatabase } from '../helpers/test-databases.js';
 import { createDeployHome, writePlainProject, type DeployHome } from './deploy-home.js';
+
+// Each test starts the CLI (and PGlite) several times; on a busy two-core machine that takes minutes.
+vi.setConfig({ testTimeout: 300_000 });
 
 describe('cron: crontab block', () => {
   it('appends the block once and replaces it in place, keeping every other line', () => {

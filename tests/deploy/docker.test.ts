@@ -2,12 +2,15 @@ import { chmodSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
 import Docker from 'dockerode';
-import { afterAll, beforeAll, beforeEach, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { newProjectFiles } from '../../src/cli/new-project-templates.js';
 import { importHostNodeImage } from '../../src/deploy/node-base-image.js';
 import { collect, fixtureHome, runCli, type CliResult } from '../helpers/cli.js';
 import { createTestDatabase, targetKinds, type TestDatabase } from '../helpers/test-databases.js';
 import { createDeployHome, type DeployHome } from './deploy-home.js';
+
+// Each test starts the CLI (and PGlite) several times; on a busy two-core machine that takes minutes.
+vi.setConfig({ testTimeout: 300_000 });
 
 // No registry is reachable here: the base image is imported from this machine's node binary.
 const BASE_IMAGE = 'dwh-node-base:local';

@@ -1,11 +1,14 @@
 import { accessSync, constants, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { newProjectFiles } from '../../src/cli/new-project-templates.js';
 import { collect, runCli, type CliResult } from '../helpers/cli.js';
 import { createTestDatabase, targetKinds, type TestDatabase } from '../helpers/test-databases.js';
 import { createDeployHome, type DeployHome } from './deploy-home.js';
+
+// Each test starts the CLI (and PGlite) several times; on a busy two-core machine that takes minutes.
+vi.setConfig({ testTimeout: 300_000 });
 
 /** Runs a launcher the way a user does: by its path, from anywhere, with the user's environment. */
 function launch(file: string, args: string[], env: Record<string, string>): Promise<CliResult> {
