@@ -33,7 +33,10 @@ const smtpSchema = z
     starttls: z.enum(['required', 'opportunistic', 'off']).default('opportunistic'),
     user: z.string().min(1, 'must not be empty').optional(),
     /** Write `${env:NAME}` or `${file:local/name}`, never the password itself. */
-    password: z.string().min(1, 'must not be empty').optional(),
+    password: z
+      .string('must be text: write ${env:NAME} or ${file:local/name}')
+      .min(1, 'must not be empty')
+      .optional(),
     /** Sender address. (Default: `user` when it is an address, else dwh@<host name>) */
     from: emailAddressSchema.optional(),
     /** Check the server's certificate. (Default: true) */
@@ -111,7 +114,18 @@ export function loadEmailSettings(config: ResolvedConfig): EmailSettings {
     if (!parsed.success) {
       const wrapped = { environments: { [config.environment]: section } };
       const error = new z.ZodError(
-        parsed.error.issues.map((issue) => ({ ...issue, path: [...prefix, key, ...issue.path] })),
+        parsed.error.issues.map((issue) => {
+          // "smtp.password: <problem>" reads like a credential to the log redaction, which would mask the
+          // problem's first word: name the key inside the problem instead
+          if (issue.path.at(-1) === 'password') {
+            return {
+              ...issue,
+              path: [...prefix, key, ...issue.path.slice(0, -1)],
+              message: `password ${issue.message}`,
+            };
+          }
+          return { ...issue, path: [...prefix, key, ...issue.path] };
+        }),
       );
       throw zodToConfigError(file, error, wrapped);
     }
@@ -119,7 +133,7 @@ export function loadEmailSettings(config: ResolvedConfig): EmailSettings {
   };
   // registered before validation too: an error message may quote the smtp section
   const rawPassword = (section.smtp as { password?: unknown } | undefined)?.password;
-  if (typeof rawPassword === 'string') registerSecret(rawPassword);
+  if (typeof rawPassword === 'string' || typeof rawPassword === 'number') registerSecret(String(rawPassword));
   const smtp = section.smtp === undefined ? undefined : parse(smtpSchema, 'smtp');
   return {
     environment: config.environment,

@@ -103,6 +103,15 @@ describe('notify: e-mail settings are validated before the run starts', () => {
     expect(cli.stderr).not.toContain(SMTP_PASSWORD);
   });
 
+  it('rejects a password that is not a string without showing it', async () => {
+    const cli = await bad('bad_password_type');
+    expect(cli.code).toBe(2);
+    expect(cli.stderr).toContain(
+      'config/dwh.yaml: environments.bad_password_type.smtp: password must be text: write ${env:NAME} or ${file:local/name}',
+    );
+    expect(cli.stderr).not.toContain('918273645');
+  });
+
   it("checks the addresses in a project's parameters", async () => {
     const cli = await bad('quiet', 'bad_address');
     expect(cli.code).toBe(2);
