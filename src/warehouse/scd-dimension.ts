@@ -197,7 +197,8 @@ function explain(spec: DimensionSpec, end: Date, error: unknown): Error {
     ],
     [
       `${spec.table}_no_overlap`,
-      `a new version would overlap an existing one (effective time from ${at} before the end of an earlier version)`,
+      `a new version would overlap an existing one of the same key: staging ${spec.source} holds the key more ` +
+        `than once, or the effective time (${at}) lies before the end of an earlier version`,
     ],
     [
       `${spec.table}_current_uq`,
@@ -206,8 +207,11 @@ function explain(spec: DimensionSpec, end: Date, error: unknown): Error {
     [`${spec.table}_natural_key_check`, `staging ${spec.source} has a row with a NULL natural key`],
   ];
   const hint = hints.find(([name]) => message.includes(name));
+  // the server's detail names the offending key, e.g. "Key (customer_id, …)=(2, …) conflicts with …"
+  const detail = (error as { detail?: unknown }).detail;
   return new WarehouseError(
-    `loading dimension ${spec.table} failed, nothing was written${hint ? `: ${hint[1]}` : ''} (${message})`,
+    `loading dimension ${spec.table} failed, nothing was written${hint ? `: ${hint[1]}` : ''} (${message}` +
+      `${typeof detail === 'string' && detail ? `; ${detail}` : ''})`,
     { cause: error },
   );
 }
