@@ -9,7 +9,7 @@ import { CopyLineError, type CopySession } from './copy-session.js';
 export const PGLITE_CHUNK_BYTES = 8 * 1024 * 1024;
 
 export function pgliteCopySession(tx: Transaction, chunkBytes = PGLITE_CHUNK_BYTES): CopySession {
-  const copyBlob = async (statement: string, parts: (Buffer | string)[], linesBefore: number) => {
+  const copyBlob = async (statement: string, parts: Uint8Array[], linesBefore: number) => {
     try {
       const result = await tx.query(statement, [], { blob: new Blob(parts) });
       return result.affectedRows ?? 0;
@@ -25,7 +25,7 @@ export function pgliteCopySession(tx: Transaction, chunkBytes = PGLITE_CHUNK_BYT
       return result.affectedRows ?? 0;
     },
     async copyText(statement, chunks, onBytes) {
-      let parts: string[] = [];
+      let parts: Uint8Array[] = [];
       let size = 0;
       let rows = 0;
       const flush = async () => {

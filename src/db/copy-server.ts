@@ -5,7 +5,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { copyErrorLine } from './copy-sql.js';
 import { CopyLineError, type CopySession } from './copy-session.js';
 
-const READ_AHEAD = 4 * 1024 * 1024;
+const READ_AHEAD = 2 * 1024 * 1024;
 
 /** COPY FROM STDIN on a server connection; pipeline() carries backpressure from the socket to the source. */
 export function serverCopySession(client: pg.Client): CopySession {

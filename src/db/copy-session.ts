@@ -9,7 +9,11 @@ export interface CopySession {
   readonly from: 'stdin' | 'blob';
   exec(text: string, values?: readonly unknown[]): Promise<number>;
   /** COPY of text-format lines (rows encoded by dwh); returns the rows COPY counted. */
-  copyText(statement: string, chunks: AsyncIterable<string>, onBytes: (n: number) => void): Promise<number>;
+  copyText(
+    statement: string,
+    chunks: AsyncIterable<Uint8Array>,
+    onBytes: (n: number) => void,
+  ): Promise<number>;
   /**
    * COPY of one byte stream as it is. `statement(header)` builds the COPY for a piece that does (first piece)
    * or does not start with the header line. Errors carry `line` counted from the start of the stream.

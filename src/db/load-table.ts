@@ -202,7 +202,7 @@ async function copyRows(
   let rowCount = 0;
   let cachedColumns: readonly string[] | null = null;
   let positions: number[] = [];
-  async function* encoded(): AsyncGenerator<string> {
+  async function* encoded(): AsyncGenerator<Buffer> {
     let next: IteratorResult<RowBatch> = first;
     while (!next.done) {
       ctx.signal.throwIfAborted();

@@ -36,13 +36,48 @@ function fail(value: unknown, type: CastType): never {
 const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 /** Day-of-month check without allocating a Date (this runs for every value). */
-function validDate(y: string, m: string, d: string): boolean {
-  const month = +m;
-  const day = +d;
+function validDate(year: number, month: number, day: number): boolean {
   if (month < 1 || month > 12 || day < 1) return false;
   if (day <= DAYS[month - 1]!) return true;
-  const year = +y;
   return month === 2 && day === 29 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+}
+
+/** Digits at `start…start+count` as a number, or -1. */
+function digits(text: string, start: number, count: number): number {
+  let n = 0;
+  for (let i = start; i < start + count; i++) {
+    const c = text.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return -1;
+    n = n * 10 + c;
+  }
+  return n;
+}
+
+/**
+ * `YYYY-MM-DD` checked without a regex match (no capture strings per value): true valid, false invalid,
+ * null not this shape.
+ */
+function plainDate(text: string): boolean | null {
+  if (text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45) return null;
+  const y = digits(text, 0, 4);
+  const m = digits(text, 5, 2);
+  const d = digits(text, 8, 2);
+  if (y < 0 || m < 0 || d < 0) return null;
+  return validDate(y, m, d);
+}
+
+/** `YYYY-MM-DD HH:MM:SS` (or with T), the shape of most exports; see plainDate. */
+function plainTimestamp(text: string): boolean | null {
+  if (text.length !== 19) return null;
+  const sep = text.charCodeAt(10);
+  if ((sep !== 32 && sep !== 84) || text.charCodeAt(13) !== 58 || text.charCodeAt(16) !== 58) return null;
+  const date = plainDate(text);
+  if (date !== true) return date;
+  const h = digits(text, 11, 2);
+  const mi = digits(text, 14, 2);
+  const sec = digits(text, 17, 2);
+  if (h < 0 || mi < 0 || sec < 0) return null;
+  return h <= 23 && mi <= 59 && sec <= 60;
 }
 
 export const casts: Record<CastType, Cast> = {
@@ -71,18 +106,26 @@ export const casts: Record<CastType, Cast> = {
       return value.toISOString().slice(0, 10);
     }
     if (typeof value !== 'string') return fail(value, 'date');
+    if (value.length === 10) {
+      const quick = plainDate(value);
+      if (quick) return value;
+      if (quick === false) fail(value, 'date');
+    }
     const m = DATE.exec(value) ?? TIMESTAMP.exec(value);
-    if (!m || !validDate(m[1]!, m[2]!, m[3]!)) fail(value, 'date');
+    if (!m || !validDate(+m[1]!, +m[2]!, +m[3]!)) fail(value, 'date');
     return value.slice(0, 10);
   },
   timestamp(value) {
     if (value instanceof Date) return Number.isNaN(value.getTime()) ? fail(value, 'timestamp') : value;
     if (typeof value === 'number') return new Date(value);
     if (typeof value !== 'string') return fail(value, 'timestamp');
+    const quick = plainTimestamp(value);
+    if (quick) return value;
+    if (quick === false) fail(value, 'timestamp');
     const m = TIMESTAMP.exec(value);
     if (
       !m ||
-      !validDate(m[1]!, m[2]!, m[3]!) ||
+      !validDate(+m[1]!, +m[2]!, +m[3]!) ||
       Number(m[4] ?? 0) > 23 ||
       Number(m[5] ?? 0) > 59 ||
       Number(m[6] ?? 0) > 59

@@ -190,7 +190,7 @@ async function main(): Promise<void> {
   const ctx: LoadContext = { db: warehouse.knex, log: silent, window, signal: new AbortController().signal };
   const registry = createConnectorRegistry({
     section: {
-      files: { kind: 'file', dir: path.relative(repo, root), batchSize: 10_000 },
+      files: { kind: 'file', dir: path.relative(repo, root) },
       source: { kind: 'postgres', url: dbUrl(sourceDb) },
       shop: { kind: 'mysql', url: `${mysqlUrl.replace(/\/$/, '')}/${mysqlDb}` },
     },
