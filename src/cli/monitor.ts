@@ -12,7 +12,8 @@ export function registerMonitor(program: Command): void {
     .addHelpText(
       'after',
       `
-Read-only: it creates nothing in the database. On the embedded PGlite database the sections PGlite cannot
+Read-only in the database. Each run stores the table sizes it measured in metadata/monitor/table-sizes.json,
+so the next one (and the dashboard) can show growth. On the embedded PGlite database the sections PGlite cannot
 provide (tuple statistics, index usage, other sessions) say so instead of showing numbers.`,
     )
     .action(async (options: { json?: boolean; env?: string }) => {
@@ -39,7 +40,10 @@ provide (tuple statistics, index usage, other sessions) say so instead of showin
         command: 'monitor',
       });
       try {
-        const report = await buildMonitorReport(warehouse, catalog, new Date());
+        const report = await buildMonitorReport(warehouse, catalog, new Date(), {
+          metadataDir: config.paths.metadataDir,
+          recordSizes: true,
+        });
         process.stdout.write(
           options.json
             ? `${JSON.stringify(report, null, 2)}\n`

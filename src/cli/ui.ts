@@ -41,11 +41,11 @@ are not blocked; while a run holds it, pages say so and reload.`,
         process.stderr.write(
           `dwh ui: warning: listening on ${options.host} makes run history and logs readable from other machines; the dashboard has no login\n`,
         );
-      await new Promise<void>((resolve) => {
+      await new Promise<void>((resolve, reject) => {
         const stop = () => {
           process.off('SIGINT', stop);
           process.off('SIGTERM', stop);
-          void dashboard.close().then(resolve);
+          dashboard.close().then(resolve, reject);
         };
         process.on('SIGINT', stop);
         process.on('SIGTERM', stop);

@@ -90,7 +90,9 @@ async function projectData(context: RequestContext, name: string) {
 
 async function healthData(context: RequestContext) {
   const catalog = await context.catalog();
-  return context.use((w) => buildMonitorReport(w, catalog, context.now));
+  return context.use((w) =>
+    buildMonitorReport(w, catalog, context.now, { metadataDir: context.metadataDir }),
+  );
 }
 
 const runId = (text: string) => Number(text);

@@ -4,6 +4,7 @@ import { pgHealth, type PgHealth, type PgHealthOptions } from './pg-health.js';
 import type { CatalogEntry } from './project-catalog.js';
 import { projectHealth, type ProjectHealth } from './project-health.js';
 import type { ProjectTrends } from './run-stats.js';
+import { recordSizes, tableGrowth, type TableGrowth } from './size-history.js';
 
 /** What `dwh monitor` prints and the health page shows: projects at a glance, then the database. */
 export interface MonitorReport {
@@ -11,6 +12,8 @@ export interface MonitorReport {
   warehouse: { kind: Warehouse['kind']; description: string };
   projects: ProjectStatus[];
   postgres: PgHealth;
+  /** Table size change against earlier `dwh monitor` measurements. */
+  growth: TableGrowth;
 }
 
 export interface RunRef {
@@ -61,17 +64,30 @@ export function projectStatus(p: ProjectHealth): ProjectStatus {
   };
 }
 
+export interface MonitorReportOptions extends PgHealthOptions {
+  /** Where table sizes are kept for growth (metadata/monitor/). */
+  metadataDir: string;
+  /** Store this measurement for later growth figures (`dwh monitor` does; the read-only dashboard does not). */
+  recordSizes?: boolean;
+}
+
 export async function buildMonitorReport(
   warehouse: Warehouse,
   catalog: CatalogEntry[],
   now: Date,
-  options: PgHealthOptions = {},
+  options: MonitorReportOptions,
 ): Promise<MonitorReport> {
   const projects = await projectHealth(warehouse, catalog, now);
+  const postgres = await pgHealth(warehouse, options);
+  const tables = postgres.tables.available ? postgres.tables.rows : [];
+  const growth = tableGrowth(options.metadataDir, warehouse.description, tables, now);
+  if (options.recordSizes && postgres.tables.available)
+    recordSizes(options.metadataDir, warehouse.description, tables, now);
   return {
     generatedAt: now,
     warehouse: { kind: warehouse.kind, description: warehouse.description },
     projects: projects.map(projectStatus),
-    postgres: await pgHealth(warehouse, options),
+    postgres,
+    growth,
   };
 }

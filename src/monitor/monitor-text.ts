@@ -1,6 +1,7 @@
 import { formatBytes, formatCount, formatDuration, formatInstant, formatPercent } from './format.js';
 import type { MonitorReport } from './monitor-report.js';
 import type { Section } from './pg-health.js';
+import { formatGrowth } from './size-history.js';
 import { colourStatus } from './terminal-colour.js';
 
 /** `dwh monitor` as text: a table of projects, then one block per health section. */
@@ -40,11 +41,15 @@ export function monitorText(report: MonitorReport, colour: boolean): string {
       out.push(...(s.rows.length ? render(s.rows) : [`  ${empty}`]));
     }
   };
-  block('Tables (largest first)', pg.tables, 'no user tables', (tables) =>
+  const since = report.growth.since
+    ? `growth since ${formatInstant(report.growth.since)}`
+    : 'growth: no earlier measurement yet';
+  block(`Tables (largest first; ${since})`, pg.tables, 'no user tables', (tables) =>
     table(
       tables.map((t) => ({
         table: `${t.schema}.${t.table}`,
         total: t.totalBytes === null ? 'locked' : formatBytes(t.totalBytes),
+        growth: formatGrowth(report.growth, `${t.schema}.${t.table}`),
         indexes: formatBytes(t.indexBytes),
         live: formatCount(t.liveRows),
         dead:

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startDashboard, type Dashboard } from '../../src/monitor/dashboard-server.js';
 import { createTestDatabase, targetKinds, type TestDatabase } from '../helpers/test-databases.js';
 import {
@@ -11,6 +11,9 @@ import {
   storeDqResults,
   type MonitorHistory,
 } from './dashboard-fixture.js';
+
+// every request opens the embedded database and every command starts a process: slow on a busy machine
+vi.setConfig({ testTimeout: 180_000 });
 
 describe.each(targetKinds)('monitor: dashboard pages and JSON after real runs (%s)', (kind) => {
   let db: TestDatabase;

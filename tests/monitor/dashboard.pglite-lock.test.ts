@@ -1,8 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Dashboard } from '../../src/monitor/dashboard-server.js';
 import { runFixture } from '../helpers/run-fixture.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-databases.js';
 import { get, hasElement, makeHistory, startTestDashboard } from './dashboard-fixture.js';
+
+// every request opens the embedded database and every command starts a process: slow on a busy machine
+vi.setConfig({ testTimeout: 180_000 });
 
 describe('monitor: dashboard and the single-process embedded database (pglite)', () => {
   let db: TestDatabase;

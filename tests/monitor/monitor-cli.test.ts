@@ -1,7 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { collect, fixtureHome, runCli, startCli } from '../helpers/cli.js';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { collect, fixtureHome, runCli, startCli, type CliResult } from '../helpers/cli.js';
 import { createTestDatabase, targetKinds, type TestDatabase } from '../helpers/test-databases.js';
 import { makeHistory, type MonitorHistory } from './dashboard-fixture.js';
+
+// every request opens the embedded database and every command starts a process: slow on a busy machine
+vi.setConfig({ testTimeout: 180_000 });
+
+/** The JSON a command printed; a failed command shows its stderr instead of a JSON parse error. */
+function jsonOf(result: CliResult): unknown {
+  expect(result.stderr).toBe('');
+  expect(result.code).toBe(0);
+  return JSON.parse(result.stdout);
+}
 
 describe.each(targetKinds)('monitor: dwh monitor, dwh runs and dwh ui on the command line (%s)', (kind) => {
   let db: TestDatabase;
@@ -64,6 +76,21 @@ describe.each(targetKinds)('monitor: dwh monitor, dwh runs and dwh ui on the com
     );
   });
 
+  it('dwh monitor stores the table sizes it measured, so the next report shows growth', async () => {
+    const first = jsonOf(await runCli(['monitor', '--json'], { env })) as {
+      generatedAt: string;
+    };
+    expect(existsSync(path.join(db.metadataDir, 'monitor', 'table-sizes.json'))).toBe(true);
+    const second = jsonOf(await runCli(['monitor', '--json'], { env })) as {
+      growth: { since: string | null; bytes: Record<string, number> };
+    };
+    expect(second.growth.since).not.toBeNull();
+    expect(Date.parse(second.growth.since!)).toBeLessThanOrEqual(Date.parse(first.generatedAt));
+    expect(second.growth.bytes['dwh.etl_runs']).toBeTypeOf('number');
+    const text = await runCli(['monitor'], { env });
+    expect(text.stdout).toMatch(/^Tables \(largest first; growth since \d{4}-\d{2}-\d{2} /m);
+  });
+
   it('dwh monitor: a readable report that says what the database cannot provide', async () => {
     const result = await runCli(['monitor'], { env });
     expect(result.code).toBe(0);
@@ -93,7 +120,7 @@ describe.each(targetKinds)('monitor: dwh monitor, dwh runs and dwh ui on the com
   });
 
   it('dwh runs --status and --since filter; --json keeps runs with an attempts array', async () => {
-    const failed = JSON.parse((await runCli(['runs', '--status', 'failed', '--json'], { env })).stdout) as {
+    const failed = jsonOf(await runCli(['runs', '--status', 'failed', '--json'], { env })) as {
       run_id: number;
       status: string;
       attempts: { task_name: string; status: string }[];
@@ -105,9 +132,7 @@ describe.each(targetKinds)('monitor: dwh monitor, dwh runs and dwh ui on the com
       'load_orders:failed',
       'publish:upstream_failed',
     ]);
-    const recent = JSON.parse(
-      (await runCli(['runs', 'mon_ok', '--since', '1h', '--json'], { env })).stdout,
-    ) as {
+    const recent = jsonOf(await runCli(['runs', 'mon_ok', '--since', '1h', '--json'], { env })) as {
       run_id: number;
     }[];
     expect(recent.map((r) => r.run_id)).toEqual([history.okSecond, history.okFirst]);

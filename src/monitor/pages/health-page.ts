@@ -1,6 +1,7 @@
 import { formatBytes, formatCount, formatDuration, formatInstant, formatPercent } from '../format.js';
 import { href, html, type SafeHtml } from '../html.js';
 import type { MonitorReport } from '../monitor-report.js';
+import { formatGrowth } from '../size-history.js';
 import type { Section } from '../pg-health.js';
 import { page, statusBadge } from './layout.js';
 
@@ -20,6 +21,9 @@ function section<Row>(
 }
 
 export function renderHealth(report: MonitorReport): string {
+  const growthSince = report.growth.since
+    ? ` since ${formatInstant(report.growth.since)}`
+    : ' (no earlier dwh monitor measurement)';
   const pg = report.postgres;
   const projects = html`<table class="projects">
     <thead>
@@ -83,6 +87,7 @@ export function renderHealth(report: MonitorReport): string {
             <tr>
               <th>table</th>
               <th class="num">total</th>
+              <th class="num">growth${growthSince}</th>
               <th class="num">indexes</th>
               <th class="num">live rows</th>
               <th class="num">dead rows</th>
@@ -97,6 +102,7 @@ export function renderHealth(report: MonitorReport): string {
                 html`<tr>
                   <td>${t.schema}.${t.table}</td>
                   <td class="num">${t.totalBytes === null ? 'locked' : formatBytes(t.totalBytes)}</td>
+                  <td class="num">${formatGrowth(report.growth, `${t.schema}.${t.table}`)}</td>
                   <td class="num">${formatBytes(t.indexBytes)}</td>
                   <td class="num">${formatCount(t.liveRows)}</td>
                   <td class="num">
