@@ -58,11 +58,13 @@ describe.each(targetKinds)('loadTable: COPY modes and errors (%s)', (kind) => {
       batch([
         [3, 'tab\there\nnew line \\ back', '3.50', new Date('2026-01-01T05:00:00Z')],
         [4, null, null, null],
+        [9, 'Zoë\tß\\ ü\n€', '-0.5', '2026-01-01 06:00:00'],
       ]),
     ]);
-    expect(result).toMatchObject({ records: 2, path: 'rows' });
+    expect(result).toMatchObject({ records: 3, path: 'rows' });
     const all = await rows();
-    expect(all.map((r) => r.id)).toEqual([1, 2, 3, 4]);
+    expect(all.map((r) => r.id)).toEqual([1, 2, 3, 4, 9]);
+    expect(all[4]).toMatchObject({ name: 'Zoë\tß\\ ü\n€', amount: '-0.50' });
     expect(all[2]).toMatchObject({ name: 'tab\there\nnew line \\ back', amount: '3.50' });
     expect(all[2]!.at!.toISOString()).toBe('2026-01-01T05:00:00.000Z');
     expect(all[3]).toMatchObject({ name: null, amount: null, at: null });
@@ -109,7 +111,7 @@ describe.each(targetKinds)('loadTable: COPY modes and errors (%s)', (kind) => {
     ]);
     const error = await failure(failing);
     expect(error).toBeInstanceOf(LoadError);
-    expect((error).message).toMatch(/orders\.json line 5 \(row 2\).*numeric/);
+    expect(error.message).toMatch(/orders\.json line 5 \(row 2\).*numeric/);
     expect((await rows()).map((r) => r.id)).toEqual([1, 2]);
   });
 
