@@ -6,7 +6,7 @@ import { EXIT, UsageError, WindowError, type ExitCode } from '../core/errors.js'
 import { createOutputWriter, outputDir } from '../core/output.js';
 import { findProject, loadProject, type LoadedProject } from '../core/project-loader.js';
 import { createTaskContext, type ContextBase } from '../core/task-context.js';
-import type { LoadWindow } from '../core/types.js';
+import type { LoadWindow, TaskContext } from '../core/types.js';
 import { openWarehouse, type Warehouse } from '../db/connection.js';
 import { createRunLogger } from '../logging/logger.js';
 import { isBlockingFailure, NO_RUN_ID, runChecks, type ChecksOutcome } from './run-checks.js';
@@ -90,7 +90,7 @@ export async function runDq(request: DqRequest): Promise<DqReport> {
     const results: CheckResult[] = [];
     const sources: string[] = [];
     let fileDone = false;
-    const run = async (name: string, fn: (ctx: ReturnType<typeof createTaskContext>) => unknown) => {
+    const run = async (name: string, fn: (ctx: TaskContext) => unknown) => {
       const ctx = createTaskContext(base, name, 1, new AbortController().signal, () => {});
       try {
         const outcome = (await fn(ctx)) as ChecksOutcome;
