@@ -90,29 +90,6 @@ export type {
 } from './transform/transform-rows.js';
 export { TransformError } from './transform/transform-error.js';
 export { CsvError } from './connectors/file/csv-reader.js';
-export { scdDimension } from './warehouse/scd-dimension.js';
-export type { DimensionLoadResult, ScdDimension, ScdDimensionOptions } from './warehouse/scd-dimension.js';
-export { factTable } from './warehouse/fact-table.js';
-export type {
-  FactDimension,
-  FactLoadResult,
-  FactTable,
-  FactTableOptions,
-  PlainLookup,
-} from './warehouse/fact-table.js';
-export { dateDimension } from './warehouse/date-dimension.js';
-export type { DateDimension, DateDimensionOptions } from './warehouse/date-dimension.js';
-export { stageTable, insertRowsSql } from './warehouse/staging.js';
-export type { StageOptions } from './warehouse/staging.js';
-export { applyViews, planViews, viewsTask } from './warehouse/views.js';
-export type { ViewFile, ViewsResult } from './warehouse/views.js';
-export { aggregationSql } from './warehouse/aggregation-sql.js';
-export type { Aggregation, AggregationPlan, Measure, Period } from './warehouse/aggregation-sql.js';
-export { aggregationTask, refreshAggregation } from './warehouse/aggregations.js';
-export { inTransaction } from './warehouse/transaction.js';
-export type { TxQuery } from './warehouse/transaction.js';
-export type { Sql, TableName } from './warehouse/sql.js';
-export { StagingCheckError, WarehouseError } from './warehouse/warehouse-error.js';
 export { loadEmailSettings } from './notify/email-settings.js';
 export type { EmailSettings, RecipientGroup, SmtpSettings } from './notify/email-settings.js';
 export { EmailSendError, sendEmail } from './notify/smtp-send.js';
