@@ -97,6 +97,15 @@ async function healthData(context: RequestContext) {
 
 const runId = (text: string) => Number(text);
 
+/** A path segment as text; a malformed escape (`%zz`) simply names no project. */
+function decodePath(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
 /** Paths → handlers. The run id pattern only admits digits, so no other text reaches a query. */
 const ROUTES: [RegExp, Route][] = [
   [/^\/$/, async (_m, c) => ok('html', renderGrid(await gridData(c), c.now, c.warehouse))],
@@ -120,7 +129,7 @@ const ROUTES: [RegExp, Route][] = [
   [
     /^\/projects\/([^/]+)$/,
     async (m, c) => {
-      const name = decodeURIComponent(m[1]!);
+      const name = decodePath(m[1]!);
       const data = await projectData(c, name);
       return data
         ? ok('html', renderProject(data, c.warehouse))
@@ -130,7 +139,7 @@ const ROUTES: [RegExp, Route][] = [
   [
     /^\/api\/projects\/([^/]+)$/,
     async (m, c) => {
-      const name = decodeURIComponent(m[1]!);
+      const name = decodePath(m[1]!);
       const data = await projectData(c, name);
       return data ? json(data) : notFound(`project '${name}' has no folder and no runs`, true);
     },

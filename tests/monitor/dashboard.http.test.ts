@@ -184,6 +184,7 @@ describe.each(targetKinds)('monitor: dashboard pages and JSON after real runs (%
     expect((await get(dashboard, '/runs/999999')).status).toBe(404);
     expect(JSON.parse((await get(dashboard, '/api/runs/999999')).body)).toMatchObject({ error: 'not_found' });
     expect((await get(dashboard, '/projects/nope')).status).toBe(404);
+    expect((await get(dashboard, '/projects/%zz')).status).toBe(404);
     expect((await get(dashboard, '/runs/abc')).status).toBe(404);
     expect((await get(dashboard, '/admin')).status).toBe(404);
     const post = await get(dashboard, '/api/grid', { method: 'POST' });
