@@ -211,7 +211,7 @@ async function serverFact(w: Warehouse) {
   const staged = await timed(() =>
     w.query(
       `INSERT INTO stg_sales
-       SELECT g, '2025-01-01'::timestamptz + (g::float8 / $1::int) * interval '365 days', 1 + (g::bigint * 7919) % $2::int,
+       SELECT g, '2025-01-01'::timestamptz + ((g - 1)::float8 / $1::int) * interval '365 days', 1 + (g::bigint * 7919) % $2::int,
               1 + g % 5, ((g % 10000) / 100.0)::numeric(12,2)
        FROM generate_series(1, $1::int) g`,
       [factRows, rows],
