@@ -89,7 +89,7 @@ function getServerTypeParser(oid: number, format?: string): (text: string) => un
 }
 
 async function openPglite(dir: string, command: string): Promise<Warehouse> {
-  const dirLock = PgliteDirLock.acquire(dir, command);
+  const dirLock = await PgliteDirLock.acquire(dir, command);
   try {
     const [{ PGlite }, { btree_gist }, { default: knexFactory }, { default: ClientPGLite }] =
       await Promise.all([

@@ -50,7 +50,15 @@ export class PgliteDirLock {
     private owner: DirLockOwner,
   ) {}
 
-  static acquire(dir: string, command: string): PgliteDirLock {
+  /**
+   * Takes the lock. A holder doing short read-only work (`runs`, `sql`, a dashboard request…) is waited for
+   * up to `waitMs`; a holder executing a run, a backfill or checks is refused at once.
+   */
+  static async acquire(
+    dir: string,
+    command: string,
+    waitMs = Number(process.env.DWH_LOCK_WAIT_MS ?? 10_000),
+  ): Promise<PgliteDirLock> {
     mkdirSync(dir, { recursive: true });
     const file = path.join(dir, '..', `${path.basename(dir)}.lock`);
     const owner: DirLockOwner = {
@@ -59,7 +67,8 @@ export class PgliteDirLock {
       command,
       startedAt: new Date().toISOString(),
     };
-    for (let tries = 0; tries < 5; tries++) {
+    const deadline = Date.now() + waitMs;
+    for (let tries = 0; tries < 5;) {
       try {
         const fd = openSync(file, 'wx');
         writeSync(fd, JSON.stringify(owner));
@@ -69,8 +78,13 @@ export class PgliteDirLock {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       }
       const current = readOwner(file);
-      if (current && isAlive(current)) throw new DirLockedError(dir, current);
+      if (current && isAlive(current)) {
+        if (isLongRunning(current) || Date.now() >= deadline) throw new DirLockedError(dir, current);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        continue;
+      }
       takeOverStale(file, current);
+      tries += 1;
     }
     throw new DwhError('LOCKED', `could not lock ${dir}: the lock file ${file} keeps changing`, {
       exitCode: EXIT.refused,
@@ -88,6 +102,11 @@ export class PgliteDirLock {
     if (current?.pid === this.owner.pid && current.host === this.owner.host && existsSync(this.file))
       unlinkSync(this.file);
   }
+}
+
+/** Runs, backfills and check runs hold the database for minutes: waiting for them would only hang. */
+function isLongRunning(owner: DirLockOwner): boolean {
+  return /^(run|backfill|dq) /.test(owner.command) || owner.project !== undefined;
 }
 
 function readOwner(file: string): DirLockOwner | null {
