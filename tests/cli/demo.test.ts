@@ -101,9 +101,11 @@ describe.each(targetKinds)('cli: the demo project end to end (%s)', (kind) => {
     expect(list.stdout).toMatch(
       /examples\/demo_sales\s+1\.0\.0\s+4\s+public\.demo_daily_sales\s+0 6 \* \* \*/,
     );
-    const table = await runCli(['runs', 'demo_sales', '--limit', '1'], { env });
-    expect(table.stdout).toMatch(/run \d+ {2}demo_sales {2}SUCCESS {2}I/);
-    expect(table.stdout).toMatch(/extract_sales\s+1\s+success/);
+    const table = await runCli(['runs', 'demo_sales', '--limit', '1', '--attempts'], { env });
+    expect(table.stdout).toMatch(
+      /^\s+\d+\s+demo_sales\s+success\s+I\s+2026-05-31 \S+Z → 2026-07-01 00:00:00Z/m,
+    );
+    expect(table.stdout).toMatch(/extract_sales #1 success \d+ ms, 368 records/);
   });
 
   it('reruns a full load with --load-type F from the full-load start date', async () => {

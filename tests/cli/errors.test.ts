@@ -65,7 +65,7 @@ describe('cli: bad input gets a clear error and exit code 2', () => {
     [
       'an unknown environment',
       ['run', 'ordering', '--env', 'moon'],
-      /config\/dwh\.yaml: environments: unknown environment; known: local, override \(got "moon"\)/,
+      /config\/dwh\.yaml: environments: unknown environment; known: local, override, \w+.*\(got "moon"\)/,
     ],
     ['a bad --limit', ['runs', '--limit', 'lots'], /--limit: 'lots' is not a positive whole number/],
     ['an unknown command', ['launch'], /unknown command 'launch'/],

@@ -86,7 +86,9 @@ describe('cli: init, new and the generated launchers', () => {
 
   it('run.bat passes its arguments through and returns the exit code', () => {
     const bat = readFileSync(path.join(home, 'projects', 'acme', 'orders_daily', 'run.bat'), 'utf8');
-    expect(bat).toContain('call npx --no-install dwh run acme/orders_daily %*');
-    expect(bat).toContain('exit /b %status%');
+    expect(bat).toContain('set "PROJECT=acme/orders_daily"');
+    expect(bat).toContain('set ARGS=%ARGS% %1');
+    expect(bat).toContain('exit /b %STATUS%');
+    expect(bat).toContain('\r\n');
   });
 });
