@@ -77,7 +77,7 @@ async function importProjectFile(file: string, home: string): Promise<unknown> {
     'default' in value &&
     ('__esModule' in value || Object.keys(value).length === 1)
   ) {
-    value = (value as { default: unknown }).default;
+    value = value.default;
   }
   if (value === undefined) throw new ProjectLoadError(shown, 'has no default export');
   return value;

@@ -8,9 +8,10 @@ import { createTestDatabase, targetKinds, type TestDatabase } from '../helpers/t
 
 type RunWithAttempts = RunRow & { attempts: AttemptRow[] };
 
-const orders = parse(readFileSync(path.join(repoRoot, 'projects/examples/demo_sales/data/sales.csv')), {
-  columns: true,
-}) as Array<{ order_ts: string; quantity: string; unit_price: string }>;
+const orders = parse<{ order_ts: string; quantity: string; unit_price: string }>(
+  readFileSync(path.join(repoRoot, 'projects/examples/demo_sales/data/sales.csv')),
+  { columns: true },
+);
 const ordersBetween = (from: string, to: string) =>
   orders.filter((o) => new Date(o.order_ts) >= new Date(from) && new Date(o.order_ts) < new Date(to));
 const revenue = (rows: typeof orders) =>
