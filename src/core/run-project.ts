@@ -24,6 +24,7 @@ import { applyLogRetention } from '../logging/retention.js';
 import { logDir, newLogFile } from '../logging/run-log.js';
 import { loadEmailSettings, type EmailSettings } from '../notify/email-settings.js';
 import { notifyRun } from '../notify/notify-run.js';
+import { listDqResults } from '../quality/dq-results.js';
 import { loadConfig, type ResolvedConfig } from './config.js';
 import { DwhError, EXIT, UsageError, errorDetail, errorMessage, type ExitCode } from './errors.js';
 import { createOutputWriter, outputDir } from './output.js';
@@ -335,7 +336,12 @@ async function executeRun(input: ExecuteInput): Promise<RunReport> {
     errorMessage: error && redactText(error),
   });
   log.info(`run ${runId} ${status}: ${result?.records ?? 0} records${error ? `; ${error}` : ''}`);
+  const checks = await listDqResults(warehouse, runId).catch((thrown: unknown) => {
+    log.warn(`could not read the data quality results of run ${runId}: ${errorMessage(thrown)}`);
+    return [];
+  });
   const emailStatus = await notifyRun({
+    checks,
     settings: input.email,
     parameters,
     info: {

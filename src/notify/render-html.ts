@@ -10,6 +10,8 @@ const TASK_STATUS_COLOURS: Record<string, string> = {
   not_run: '#6e7781',
 };
 
+const CHECK_STATUS_COLOURS: Record<string, string> = { warn: '#bc4c00', fail: '#cf222e', error: '#cf222e' };
+
 const CELL = 'padding:4px 8px;border:1px solid #d0d7de;text-align:left;vertical-align:top';
 const PRE =
   'background:#f6f8fa;padding:8px;border:1px solid #d0d7de;font-size:12px;white-space:pre-wrap;word-break:break-all';
@@ -50,6 +52,44 @@ export function renderHtml(content: EmailContent): string {
       }),
       '</table>',
     );
+  }
+  if (content.checks) {
+    const { total, passed, rows } = content.checks;
+    parts.push(
+      '<h3>Data quality</h3>',
+      `<p>${total} check(s): ${passed} passed, ${rows.length} did not pass</p>`,
+    );
+    if (rows.length) {
+      const head = [
+        'Check',
+        'Status',
+        'Severity',
+        'Table',
+        'Observed',
+        'Threshold',
+        'Failing rows',
+        'Message',
+      ];
+      parts.push(
+        '<table style="border-collapse:collapse" data-section="checks">',
+        `<tr>${head.map((h) => `<th style="${CELL};background:#f6f8fa">${h}</th>`).join('')}</tr>`,
+        ...rows.map((c) => {
+          const colour = CHECK_STATUS_COLOURS[c.status] ?? '#1f2328';
+          const cells = [
+            e(c.name),
+            `<span style="color:${colour}">${e(c.status)}</span>`,
+            e(c.severity),
+            e(c.table),
+            e(c.observed),
+            e(c.threshold),
+            e(c.failingRows),
+            e(c.message),
+          ];
+          return `<tr>${cells.map((cell) => `<td style="${CELL}">${cell}</td>`).join('')}</tr>`;
+        }),
+        '</table>',
+      );
+    }
   }
   for (const error of content.errors) {
     parts.push(`<h3>${e(error.title)}</h3>`, `<pre style="${PRE}">${e(error.detail)}</pre>`);

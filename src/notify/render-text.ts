@@ -1,6 +1,16 @@
 import type { EmailContent } from './run-email.js';
 
 const TASK_COLUMNS = ['task', 'status', 'attempts', 'duration', 'records', 'error'] as const;
+const CHECK_COLUMNS = [
+  'check',
+  'status',
+  'severity',
+  'table',
+  'observed',
+  'threshold',
+  'failing rows',
+  'message',
+] as const;
 
 /** The plain-text body: aligned info lines, a task table, the errors and the log blocks. */
 export function renderText(content: EmailContent): string {
@@ -19,16 +29,47 @@ export function renderText(content: EmailContent): string {
       t.records,
       t.error.replace(/\s+/g, ' '),
     ]);
-    const widths = TASK_COLUMNS.map((head, i) => Math.max(head.length, ...rows.map((row) => row[i]!.length)));
-    const line = (cells: readonly string[]) =>
-      cells
-        .map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i]!)))
-        .join('  ')
-        .trimEnd();
-    lines.push(line(TASK_COLUMNS), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line));
+    lines.push(...table(TASK_COLUMNS, rows));
+  }
+
+  if (content.checks) {
+    const { total, passed, rows } = content.checks;
+    lines.push('', 'Data quality', '', `${total} check(s): ${passed} passed, ${rows.length} did not pass`);
+    if (rows.length) {
+      lines.push(
+        '',
+        ...table(
+          CHECK_COLUMNS,
+          rows.map((c) => [
+            c.name,
+            c.status,
+            c.severity,
+            c.table,
+            c.observed,
+            c.threshold,
+            c.failingRows,
+            c.message,
+          ]),
+        ),
+      );
+    }
   }
 
   for (const error of content.errors) lines.push('', error.title, '', error.detail);
   for (const log of content.logs) lines.push('', log.title, '', log.text);
   return `${lines.join('\n')}\n`;
+}
+
+function table(head: readonly string[], rows: string[][]): string[] {
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
+  return [
+    line(head),
+    line(widths.map((w) => '-'.repeat(w))),
+    ...rows.map((row) => line(row.map((c) => c.replace(/\s+/g, ' ')))),
+  ];
 }

@@ -34,6 +34,38 @@ export interface TaskRow {
   error: string;
 }
 
+/** One data quality check that did not pass, and the summary of all checks of the run. */
+export interface CheckRow {
+  name: string;
+  type: string;
+  table: string;
+  severity: string;
+  status: string;
+  observed: string;
+  threshold: string;
+  failingRows: string;
+  message: string;
+}
+
+export interface CheckSummary {
+  total: number;
+  passed: number;
+  rows: CheckRow[];
+}
+
+/** A stored data quality result, as the mail needs it. */
+export interface CheckResultInput {
+  check_name: string;
+  check_type: string;
+  table_name: string | null;
+  severity: string;
+  status: string;
+  observed_value: number | string | null;
+  threshold: string | null;
+  failing_row_count: number | null;
+  message: string | null;
+}
+
 export interface ErrorBlock {
   title: string;
   detail: string;
@@ -51,6 +83,8 @@ export interface EmailContent {
   status: 'success' | 'failed';
   info: [label: string, value: string][];
   tasks: TaskRow[];
+  /** Null when the run executed no data quality check. */
+  checks: CheckSummary | null;
   errors: ErrorBlock[];
   logs: LogBlock[];
 }
@@ -74,6 +108,7 @@ export class RunEmail {
   private readonly tasks: TaskRow[] = [];
   private readonly errors: ErrorBlock[] = [];
   private readonly logs: LogBlock[] = [];
+  private checks: CheckSummary | null = null;
   private summaryError: string | null = null;
 
   constructor(private readonly info: RunEmailInfo) {}
@@ -96,6 +131,28 @@ export class RunEmail {
   addError(title: string, summary: string, detail: string | null): this {
     this.summaryError ??= redactText(summary);
     this.errors.push({ title, detail: truncate(redactText(detail ?? summary), MAX_ERROR_DETAIL) });
+    return this;
+  }
+
+  /** A data quality result of the run: counted, and listed when it did not pass. */
+  addCheckResult(result: CheckResultInput): this {
+    this.checks ??= { total: 0, passed: 0, rows: [] };
+    this.checks.total += 1;
+    if (result.status === 'pass') {
+      this.checks.passed += 1;
+      return this;
+    }
+    this.checks.rows.push({
+      name: redactText(result.check_name),
+      type: result.check_type,
+      table: result.table_name ?? '',
+      severity: result.severity,
+      status: result.status,
+      observed: result.observed_value === null ? '' : String(result.observed_value),
+      threshold: result.threshold ?? '',
+      failingRows: result.failing_row_count === null ? '' : formatCount(result.failing_row_count),
+      message: truncate(redactText(result.message ?? ''), MAX_TABLE_ERROR),
+    });
     return this;
   }
 
@@ -139,6 +196,7 @@ export class RunEmail {
         ['Host', info.host],
       ].map(([label, value]) => [label!, redactText(value!)]),
       tasks: [...this.tasks],
+      checks: this.checks && { ...this.checks, rows: [...this.checks.rows] },
       errors: [...this.errors],
       logs: [...this.logs],
     };
