@@ -18,6 +18,7 @@ export interface RunRow {
   end_script_execution_time: Date | null;
   status: RunStatus;
   number_of_records: number;
+  number_of_rejected_records: number;
   target_database: string | null;
   target_table: string | null;
   error_message: string | null;
@@ -38,6 +39,7 @@ export interface AttemptRow {
   ended_at: Date | null;
   error_message: string | null;
   records: number;
+  rejected: number;
 }
 
 export interface NewRun {
@@ -79,6 +81,8 @@ export async function insertRun(warehouse: Warehouse, run: NewRun): Promise<numb
 export interface RunOutcome {
   status: Exclude<RunStatus, 'running'>;
   records: number;
+  /** (Default: 0) */
+  rejected?: number;
   dataMinDate: Date | null;
   dataMaxDate: Date | null;
   errorMessage: string | null;
@@ -87,9 +91,17 @@ export interface RunOutcome {
 export async function finishRun(warehouse: Warehouse, runId: number, outcome: RunOutcome): Promise<void> {
   await warehouse.query(
     `update dwh.etl_runs set status = $2, number_of_records = $3, data_min_date = $4, data_max_date = $5,
-       error_message = $6, end_script_execution_time = now(), heartbeat_at = now()
+       error_message = $6, number_of_rejected_records = $7, end_script_execution_time = now(), heartbeat_at = now()
      where run_id = $1`,
-    [runId, outcome.status, outcome.records, outcome.dataMinDate, outcome.dataMaxDate, outcome.errorMessage],
+    [
+      runId,
+      outcome.status,
+      outcome.records,
+      outcome.dataMinDate,
+      outcome.dataMaxDate,
+      outcome.errorMessage,
+      outcome.rejected ?? 0,
+    ],
   );
 }
 
@@ -134,13 +146,23 @@ export async function finishAttempt(
     attempt: number;
     status: AttemptStatus;
     records: number;
+    /** (Default: 0) */
+    rejected?: number;
     errorMessage: string | null;
   },
 ): Promise<void> {
   await warehouse.query(
-    `update dwh.etl_task_runs set status = $4, records = $5, error_message = $6, ended_at = now()
+    `update dwh.etl_task_runs set status = $4, records = $5, rejected = $6, error_message = $7, ended_at = now()
      where run_id = $1 and task_name = $2 and attempt = $3`,
-    [attempt.runId, attempt.task, attempt.attempt, attempt.status, attempt.records, attempt.errorMessage],
+    [
+      attempt.runId,
+      attempt.task,
+      attempt.attempt,
+      attempt.status,
+      attempt.records,
+      attempt.rejected ?? 0,
+      attempt.errorMessage,
+    ],
   );
 }
 

@@ -80,5 +80,10 @@ export async function extractLoad(ctx: TaskContext, options: ExtractLoadOptions)
       `mapping '${mapping.name}': ${stats.rejected} rows rejected, written to ${file ? path.basename(file) : '?'}`,
     );
   }
-  return { records: result.records, dataMinDate: stats.dataMinDate, dataMaxDate: stats.dataMaxDate };
+  return {
+    records: result.records,
+    rejected: stats.rejected,
+    dataMinDate: stats.dataMinDate,
+    dataMaxDate: stats.dataMaxDate,
+  };
 }

@@ -302,13 +302,14 @@ async function executeRun(input: ExecuteInput): Promise<RunReport> {
       hooks: {
         attemptStarted: (task, attempt) =>
           insertAttempt(warehouse, { runId, task, attempt, status: 'running' }),
-        attemptEnded: (task, attempt, status, records, message) =>
+        attemptEnded: (task, attempt, status, counts, message) =>
           finishAttempt(warehouse, {
             runId,
             task,
             attempt,
             status,
-            records,
+            records: counts.records,
+            rejected: counts.rejected,
             errorMessage: message && redactText(message),
           }),
         taskSkipped: (task, status, reason) =>
@@ -331,11 +332,13 @@ async function executeRun(input: ExecuteInput): Promise<RunReport> {
   await finishRun(warehouse, runId, {
     status,
     records: result?.records ?? 0,
+    rejected: result?.rejected ?? 0,
     dataMinDate: result?.dataMinDate ?? null,
     dataMaxDate: result?.dataMaxDate ?? null,
     errorMessage: error && redactText(error),
   });
-  log.info(`run ${runId} ${status}: ${result?.records ?? 0} records${error ? `; ${error}` : ''}`);
+  const rejected = result?.rejected ? `, ${result.rejected} rejected` : '';
+  log.info(`run ${runId} ${status}: ${result?.records ?? 0} records${rejected}${error ? `; ${error}` : ''}`);
   const checks = await listDqResults(warehouse, runId).catch((thrown: unknown) => {
     log.warn(`could not read the data quality results of run ${runId}: ${errorMessage(thrown)}`);
     return [];

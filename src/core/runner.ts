@@ -15,6 +15,8 @@ export interface TaskOutcome {
   attempts: number;
   /** Records of the successful attempt (failed attempts do not count). */
   records: number;
+  /** Rows the successful attempt set aside as rejects. */
+  rejected: number;
   durationMs: number;
   error: string | null;
   /** Message plus stack, for e-mails. */
@@ -25,10 +27,17 @@ export interface RunnerResult {
   status: 'success' | 'failed';
   tasks: TaskOutcome[];
   records: number;
+  rejected: number;
   dataMinDate: Date | null;
   dataMaxDate: Date | null;
   /** The first task failure, for etl_runs.error_message. */
   error: string | null;
+}
+
+/** What an attempt reported; a failed attempt's counts are stored with it but not added to the run. */
+export interface AttemptCounts {
+  records: number;
+  rejected: number;
 }
 
 /** What the runner needs from the run around it: audit writes and the context of an attempt. */
@@ -38,7 +47,7 @@ export interface RunnerHooks {
     task: string,
     attempt: number,
     status: AttemptStatus,
-    records: number,
+    counts: AttemptCounts,
     error: string | null,
   ): Promise<void>;
   /** A task that gets a row without running: disabled or upstream_failed. */
@@ -72,7 +81,7 @@ export async function runTasks(options: RunnerOptions): Promise<RunnerResult> {
   const { plan, hooks, log, project } = options;
   const sleep = options.sleep ?? abortableSleep;
   const outcomes = new Map<string, TaskOutcome>();
-  const totals = { records: 0, min: null as Date | null, max: null as Date | null };
+  const totals: Reported = { records: 0, rejected: 0, min: null, max: null };
   let firstError: string | null = null;
 
   for (const { task, dependsOn } of plan) {
@@ -82,6 +91,7 @@ export async function runTasks(options: RunnerOptions): Promise<RunnerResult> {
       status: 'not_run',
       attempts: 0,
       records: 0,
+      rejected: 0,
       durationMs: 0,
       error: null,
       errorDetail: null,
@@ -113,7 +123,7 @@ export async function runTasks(options: RunnerOptions): Promise<RunnerResult> {
     const started = Date.now();
     for (let attempt = 1; ; attempt++) {
       outcome.attempts = attempt;
-      const reported = { records: 0, min: null as Date | null, max: null as Date | null };
+      const reported: Reported = { records: 0, rejected: 0, min: null, max: null };
       const controller = new AbortController();
       const onInterrupt = () => controller.abort(options.interrupt?.reason);
       options.interrupt?.addEventListener('abort', onInterrupt, { once: true });
@@ -128,10 +138,12 @@ export async function runTasks(options: RunnerOptions): Promise<RunnerResult> {
         if (result) report(result);
         outcome.status = 'success';
         outcome.records = reported.records;
+        outcome.rejected = reported.rejected;
         totals.records += reported.records;
+        totals.rejected += reported.rejected;
         totals.min = minDate(totals.min, reported.min);
         totals.max = maxDate(totals.max, reported.max);
-        await hooks.attemptEnded(task.name, attempt, 'success', reported.records, null);
+        await hooks.attemptEnded(task.name, attempt, 'success', counts(reported), null);
         attemptLog.info(
           `success in ${Date.now() - attemptStart} ms${reported.records ? `, ${reported.records} records` : ''}`,
         );
@@ -144,7 +156,7 @@ export async function runTasks(options: RunnerOptions): Promise<RunnerResult> {
           task.name,
           attempt,
           retry ? 'up_for_retry' : 'failed',
-          reported.records,
+          counts(reported),
           message,
         );
         if (!retry) {
@@ -174,6 +186,7 @@ export async function runTasks(options: RunnerOptions): Promise<RunnerResult> {
     status: failed ? 'failed' : 'success',
     tasks,
     records: totals.records,
+    rejected: totals.rejected,
     dataMinDate: totals.min,
     dataMaxDate: totals.max,
     error: failed ? (firstError ?? 'a task did not succeed') : null,
@@ -221,11 +234,16 @@ function runAttempt(
   });
 }
 
-function mergeReport(
-  into: { records: number; min: Date | null; max: Date | null },
-  result: TaskResult,
-  task: string,
-) {
+function mergeReport(into: Reported, result: TaskResult, task: string) {
+  if (result.rejected !== undefined) {
+    if (typeof result.rejected !== 'number' || !Number.isFinite(result.rejected) || result.rejected < 0) {
+      throw new DwhError(
+        'USAGE',
+        `task '${task}' reported rejected = ${String(result.rejected)}; expected a number ≥ 0`,
+      );
+    }
+    into.rejected += result.rejected;
+  }
   if (result.records !== undefined) {
     if (typeof result.records !== 'number' || !Number.isFinite(result.records) || result.records < 0) {
       throw new DwhError(
@@ -238,6 +256,18 @@ function mergeReport(
   into.min = minDate(into.min, toDate(result.dataMinDate, 'dataMinDate', task));
   into.max = maxDate(into.max, toDate(result.dataMaxDate, 'dataMaxDate', task));
 }
+
+interface Reported {
+  records: number;
+  rejected: number;
+  min: Date | null;
+  max: Date | null;
+}
+
+const counts = (reported: Reported): AttemptCounts => ({
+  records: reported.records,
+  rejected: reported.rejected,
+});
 
 function toDate(value: Date | string | null | undefined, key: string, task: string): Date | null {
   if (value === null || value === undefined) return null;

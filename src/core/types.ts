@@ -27,6 +27,8 @@ export interface LoadWindow {
 /** What a task may report about the data it moved. Dates widen the run's data min/max; records add up. */
 export interface TaskResult {
   records?: number;
+  /** Rows set aside as rejects (bad rows written to a rejects file instead of loaded). */
+  rejected?: number;
   dataMinDate?: Date | string | null;
   dataMaxDate?: Date | string | null;
 }

@@ -62,8 +62,10 @@ describe.each(targetKinds)('extractLoad: projects moving sources into the wareho
       [4, 'Cy, Jr.', '4/CY, JR.', '0.00', false],
       [6, 'Eve', '6/EVE', '7.25', true],
     ]);
-    const { run: audit } = await auditOf(db, report.runId!);
+    const { run: audit, attempts } = await auditOf(db, report.runId!);
     expect(audit.number_of_records).toBe(3);
+    expect(audit.number_of_rejected_records).toBe(2);
+    expect(attempts.map((a) => a.rejected)).toEqual([2]);
     expect(audit.data_min_date?.toISOString()).toBe('2026-01-02T09:15:00.000Z');
     expect(audit.data_max_date?.toISOString()).toBe('2026-01-05T08:00:00.000Z');
 
