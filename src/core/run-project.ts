@@ -63,6 +63,7 @@ export interface RunRequest {
   session?: RunSession;
 }
 
+/** Held by the caller across several runs: the audit schema is migrated and crashed runs are recovered. */
 export interface RunSession {
   warehouse: Warehouse;
   lock: RunLock;
@@ -137,9 +138,10 @@ export async function runProject(request: RunRequest, print: Printer = () => {})
         exitCode: EXIT.success,
       };
     }
-    await migrate(warehouse);
+    // A session's owner (a backfill) migrated, took the lock and recovered crashed runs once for all windows.
+    if (!session) await migrate(warehouse);
     lock = session?.lock ?? (await acquireRunLock(warehouse, ref.name));
-    const crashed = await recoverCrashedRuns(warehouse, ref.name);
+    const crashed = session ? [] : await recoverCrashedRuns(warehouse, ref.name);
     const window = await planWindow(warehouse, project, loadType, request, false);
     return await executeRun({
       request,

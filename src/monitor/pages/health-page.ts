@@ -2,7 +2,7 @@ import { formatBytes, formatCount, formatDuration, formatInstant, formatPercent 
 import { href, html, type SafeHtml } from '../html.js';
 import type { MonitorReport } from '../monitor-report.js';
 import { formatGrowth } from '../size-history.js';
-import type { Section } from '../pg-health.js';
+import type { Section, SessionHealth } from '../pg-health.js';
 import { page, statusBadge } from './layout.js';
 
 function section<Row>(
@@ -227,17 +227,7 @@ export function renderHealth(report: MonitorReport): string {
   );
 }
 
-function sessions(
-  rows: {
-    pid: number;
-    user: string | null;
-    state: string | null;
-    waitEvent: string | null;
-    runningForMs: number | null;
-    blockedBy: number[];
-    query: string;
-  }[],
-): SafeHtml {
+function sessions(rows: SessionHealth[]): SafeHtml {
   return html`<table>
     <thead>
       <tr>
