@@ -1,6 +1,7 @@
 import os from 'node:os';
 import type { Warehouse } from '../db/connection.js';
 import type { AttemptStatus, LoadType, LoadWindow, RunStatus } from '../core/types.js';
+import { heartbeatInterval } from './run-liveness.js';
 
 /** One row of dwh.etl_runs as read back. */
 export interface RunRow {
@@ -25,6 +26,8 @@ export interface RunRow {
   host: string;
   pid: number;
   heartbeat_at: Date;
+  /** How often the run's process writes heartbeat_at (null for runs recorded before it was stored). */
+  heartbeat_ms: number | null;
   git_sha: string | null;
   parameters: Record<string, unknown>;
   email_status: string | null;
@@ -51,13 +54,16 @@ export interface NewRun {
   targetTable: string;
   gitSha: string | null;
   parameters: Record<string, unknown>;
+  /** The interval of the run's heartbeat. (Default: DWH_HEARTBEAT_MS or 10 000) */
+  heartbeatMs?: number;
 }
 
 export async function insertRun(warehouse: Warehouse, run: NewRun): Promise<number> {
   const [row] = await warehouse.query<{ run_id: number }>(
     `insert into dwh.etl_runs (project_name, environment, script_version, load_type, start_load_date,
-       end_load_date, previous_max_date, status, target_database, target_table, host, pid, git_sha, parameters)
-     values ($1, $2, $3, $4, $5, $6, $7, 'running', $8, $9, $10, $11, $12, $13)
+       end_load_date, previous_max_date, status, target_database, target_table, host, pid, git_sha, parameters,
+       heartbeat_ms)
+     values ($1, $2, $3, $4, $5, $6, $7, 'running', $8, $9, $10, $11, $12, $13, $14)
      returning run_id`,
     [
       run.project,
@@ -73,6 +79,7 @@ export async function insertRun(warehouse: Warehouse, run: NewRun): Promise<numb
       process.pid,
       run.gitSha,
       JSON.stringify(run.parameters),
+      run.heartbeatMs ?? heartbeatInterval(),
     ],
   );
   return Number(row!.run_id);
@@ -88,11 +95,20 @@ export interface RunOutcome {
   errorMessage: string | null;
 }
 
-export async function finishRun(warehouse: Warehouse, runId: number, outcome: RunOutcome): Promise<void> {
-  await warehouse.query(
+/**
+ * Records the outcome of a run that is still `running`. A row another process already ended (crash recovery
+ * marked it `crashed`) is left as it is: the returned status is the one the row has, not necessarily ours.
+ */
+export async function finishRun(
+  warehouse: Warehouse,
+  runId: number,
+  outcome: RunOutcome,
+): Promise<{ updated: boolean; status: RunStatus | null }> {
+  const updated = await warehouse.query<{ run_id: number }>(
     `update dwh.etl_runs set status = $2, number_of_records = $3, data_min_date = $4, data_max_date = $5,
        error_message = $6, number_of_rejected_records = $7, end_script_execution_time = now(), heartbeat_at = now()
-     where run_id = $1`,
+     where run_id = $1 and status = 'running'
+     returning run_id`,
     [
       runId,
       outcome.status,
@@ -103,13 +119,21 @@ export async function finishRun(warehouse: Warehouse, runId: number, outcome: Ru
       outcome.rejected ?? 0,
     ],
   );
-}
-
-export async function heartbeat(warehouse: Warehouse, runId: number): Promise<void> {
-  await warehouse.query(
-    `update dwh.etl_runs set heartbeat_at = now() where run_id = $1 and status = 'running'`,
+  if (updated.length) return { updated: true, status: outcome.status };
+  const [row] = await warehouse.query<{ status: RunStatus }>(
+    'select status from dwh.etl_runs where run_id = $1',
     [runId],
   );
+  return { updated: false, status: row?.status ?? null };
+}
+
+/** Proof of life of a running run; false when the row is no longer `running` (another process ended it). */
+export async function heartbeat(warehouse: Warehouse, runId: number): Promise<boolean> {
+  const rows = await warehouse.query<{ run_id: number }>(
+    `update dwh.etl_runs set heartbeat_at = now() where run_id = $1 and status = 'running' returning run_id`,
+    [runId],
+  );
+  return rows.length > 0;
 }
 
 export async function setEmailStatus(

@@ -11,10 +11,13 @@ export type ErrorCode =
   | 'USAGE'
   | 'DATABASE'
   | 'LOCKED'
+  | 'LOCK_LOST'
   | 'TASK_FAILED'
   | 'TASK_TIMEOUT'
   | 'DDL'
-  | 'INTERRUPTED';
+  | 'INTERRUPTED'
+  | 'UNHANDLED'
+  | 'RUN_LOG';
 
 /** Base class of every error dwh raises on purpose; `exitCode` is what the CLI exits with. */
 export class DwhError extends Error {
@@ -99,6 +102,22 @@ export class RunLockedError extends DwhError {
     readonly activeRun: string,
   ) {
     super('LOCKED', `project '${project}' is already running: ${activeRun}`, { exitCode: EXIT.refused });
+  }
+}
+
+/** The run's lock connection died (or another process took the run over): the run stops before it writes again. */
+export class RunLockLostError extends DwhError {
+  constructor(
+    readonly project: string,
+    readonly runId: number | null,
+    reason: string,
+  ) {
+    super(
+      'LOCK_LOST',
+      `project '${project}' lost the run lock${runId === null ? '' : ` of run ${runId}`} (${reason}): ` +
+        'the run stops so that no second run of the project writes at the same time',
+      { exitCode: EXIT.runFailed },
+    );
   }
 }
 

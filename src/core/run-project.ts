@@ -8,12 +8,12 @@ import { acquireRunLock, recoverCrashedRuns, type RunLock } from '../audit/run-l
 import {
   finishAttempt,
   finishRun,
-  heartbeat,
   insertAttempt,
   insertRun,
   lastSuccessfulRun,
   setEmailStatus,
 } from '../audit/run-store.js';
+import { heartbeatInterval } from '../audit/run-liveness.js';
 import { computeWindow } from '../audit/window.js';
 import { createConnectorRegistry } from '../connectors/registry.js';
 import { openWarehouse, type Warehouse } from '../db/connection.js';
@@ -26,9 +26,10 @@ import { loadEmailSettings, type EmailSettings } from '../notify/email-settings.
 import { notifyRun } from '../notify/notify-run.js';
 import { listDqResults } from '../quality/dq-results.js';
 import { loadConfig, type ResolvedConfig } from './config.js';
-import { DwhError, EXIT, UsageError, errorDetail, errorMessage, type ExitCode } from './errors.js';
+import { EXIT, UsageError, errorDetail, errorMessage, type ExitCode } from './errors.js';
 import { createOutputWriter, outputDir } from './output.js';
 import { findProject, loadProject, type LoadedProject } from './project-loader.js';
+import { RunLogError, guardRun } from './run-guard.js';
 import { runTasks, type RunnerResult } from './runner.js';
 import { createTaskContext } from './task-context.js';
 import type { LoadType, LoadWindow } from './types.js';
@@ -88,7 +89,7 @@ export interface RunReport {
 /** Lines for the console (plan, summary); logs go through pino. */
 export type Printer = (line: string) => void;
 
-const HEARTBEAT_MS = Number(process.env.DWH_HEARTBEAT_MS ?? 10_000);
+const HEARTBEAT_MS = heartbeatInterval();
 
 /**
  * One run of a project: load it, open the warehouse, take the project's lock, recover crashed runs, compute
@@ -141,7 +142,7 @@ export async function runProject(request: RunRequest, print: Printer = () => {})
     // A session's owner (a backfill) migrated, took the lock and recovered crashed runs once for all windows.
     if (!session) await migrate(warehouse);
     lock = session?.lock ?? (await acquireRunLock(warehouse, ref.name));
-    const crashed = session ? [] : await recoverCrashedRuns(warehouse, ref.name);
+    const crashed = session ? [] : await recoverCrashedRuns(warehouse, ref.name, { onWait: print });
     const window = await planWindow(warehouse, project, loadType, request, false);
     return await executeRun({
       request,
@@ -238,10 +239,21 @@ async function executeRun(input: ExecuteInput): Promise<RunReport> {
     ]);
   }
   input.lock.annotate(runId);
-  const log = createRunLogger({
+  // installed before anything else can fail, so that every failure from here on ends the run row
+  let log: Logger | null = null;
+  const guard = guardRun({
+    project: ref.name,
+    runId,
+    warehouse,
+    lock: input.lock,
+    heartbeatMs: HEARTBEAT_MS,
+    log: () => log,
+  });
+  log = createRunLogger({
     file: logFile,
     console: input.request.console !== false,
     bindings: { project: ref.name, runId },
+    onFileError: (error) => guard.fail(new RunLogError(logFile, error)),
   });
   for (const id of input.crashed) log.warn(`run ${id} of ${ref.name} had lost its process: marked crashed`);
   log.info(
@@ -249,20 +261,6 @@ async function executeRun(input: ExecuteInput): Promise<RunReport> {
       `load type ${window.loadType}, window ${window.start.toISOString()} → ${window.end.toISOString()}, database ${warehouse.description}`,
   );
   if (input.selected) noteSelection(log, project, input.selected);
-
-  const interrupt = new AbortController();
-  const onSignal = (signal: NodeJS.Signals) => {
-    log.warn(`received ${signal}: stopping after aborting the current task`);
-    interrupt.abort(new DwhError('INTERRUPTED', `received ${signal}`));
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  const beat = setInterval(() => {
-    heartbeat(warehouse, runId).catch((error: unknown) =>
-      log.warn(`heartbeat failed: ${errorMessage(error)}`),
-    );
-  }, HEARTBEAT_MS);
-  beat.unref();
 
   const output = createOutputWriter(outputDir(config.paths.metadataDir, ref.name));
   const connectors = createConnectorRegistry({
@@ -300,10 +298,12 @@ async function executeRun(input: ExecuteInput): Promise<RunReport> {
       plan: project.plan,
       ...(input.selected ? { selected: input.selected } : {}),
       log,
-      interrupt: interrupt.signal,
+      interrupt: guard.signal,
       hooks: {
-        attemptStarted: (task, attempt) =>
-          insertAttempt(warehouse, { runId, task, attempt, status: 'running' }),
+        attemptStarted: (task, attempt) => {
+          guard.setTask(task);
+          return insertAttempt(warehouse, { runId, task, attempt, status: 'running' });
+        },
         attemptEnded: (task, attempt, status, counts, message) =>
           finishAttempt(warehouse, {
             runId,
@@ -325,13 +325,11 @@ async function executeRun(input: ExecuteInput): Promise<RunReport> {
     runError = { message: error, detail: errorDetail(thrown) };
     log.error({ err: thrown instanceof Error ? thrown : undefined }, `run failed: ${error}`);
   } finally {
-    clearInterval(beat);
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    guard.stop();
     for (const problem of await connectors.closeAll()) log.warn(problem);
   }
   const status = result?.status === 'success' && error === null ? 'success' : 'failed';
-  await finishRun(warehouse, runId, {
+  const finished = await finishRun(warehouse, runId, {
     status,
     records: result?.records ?? 0,
     rejected: result?.rejected ?? 0,
@@ -339,6 +337,10 @@ async function executeRun(input: ExecuteInput): Promise<RunReport> {
     dataMaxDate: result?.dataMaxDate ?? null,
     errorMessage: error && redactText(error),
   });
+  if (!finished.updated)
+    log.warn(
+      `run ${runId} was already marked ${finished.status} by another process: its row is left as it is`,
+    );
   const rejected = result?.rejected ? `, ${result.rejected} rejected` : '';
   log.info(`run ${runId} ${status}: ${result?.records ?? 0} records${rejected}${error ? `; ${error}` : ''}`);
   const checks = await listDqResults(warehouse, runId).catch((thrown: unknown) => {

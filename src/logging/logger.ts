@@ -11,6 +11,11 @@ export interface RunLoggerOptions {
   console?: boolean;
   level?: string;
   bindings?: Record<string, unknown>;
+  /**
+   * Called once when the log file cannot be written (disk full…); the file is then given up and the console
+   * goes on. (Default: the error is ignored)
+   */
+  onFileError?: (error: Error) => void;
 }
 
 /**
@@ -33,13 +38,7 @@ export function createRunLogger(options: RunLoggerOptions): Logger {
       }),
     });
   }
-  if (options.file) {
-    mkdirSync(path.dirname(options.file), { recursive: true });
-    streams.push({
-      level: 'trace',
-      stream: pino.destination({ dest: options.file, sync: true, mkdir: true }),
-    });
-  }
+  if (options.file) streams.push({ level: 'trace', stream: fileStream(options.file, options.onFileError) });
   return pino(
     {
       level,
@@ -59,4 +58,31 @@ export function createRunLogger(options: RunLoggerOptions): Logger {
     },
     pino.multistream(streams),
   );
+}
+
+/**
+ * The run's JSON-lines file. A write error (ENOSPC, EFBIG, EIO) would otherwise be an unhandled 'error' event
+ * that kills the process mid-run; here it is reported once and the file is no longer written.
+ */
+function fileStream(file: string, onError: ((error: Error) => void) | undefined): pino.DestinationStream {
+  let broken = false;
+  const fail = (error: Error) => {
+    if (broken) return;
+    broken = true;
+    onError?.(error);
+  };
+  let destination: ReturnType<typeof pino.destination> | null = null;
+  try {
+    mkdirSync(path.dirname(file), { recursive: true });
+    destination = pino.destination({ dest: file, sync: true, mkdir: true });
+    destination.on('error', fail);
+  } catch (error) {
+    // reported once the caller is listening: the logger is still being built
+    queueMicrotask(() => fail(error as Error));
+  }
+  return {
+    write(line: string) {
+      if (!broken) destination?.write(line);
+    },
+  };
 }
