@@ -21,7 +21,7 @@ export function registerInit(program: Command): void {
     .option('--env <name>', 'environment of config/dwh.yaml')
     .action(async (options: { env?: string }) => {
       const { resolvePaths } = await import('../core/config.js');
-      const paths = resolvePaths();
+      const paths = resolvePaths(process.cwd(), process.env, { requireHome: false });
       if (!existsSync(paths.configFile)) {
         mkdirSync(path.dirname(paths.configFile), { recursive: true });
         writeFileSync(paths.configFile, DEFAULT_CONFIG);

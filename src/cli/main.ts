@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 import { buildProgram } from './program.js';
 import { reportError } from './report-error.js';
+import { argvForUnknownCommand } from './unknown-command.js';
 
 try {
-  await buildProgram().parseAsync(process.argv);
+  const program = buildProgram();
+  await program.parseAsync(argvForUnknownCommand(program, process.argv));
 } catch (error) {
   process.exitCode = reportError(error);
 }

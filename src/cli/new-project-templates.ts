@@ -1,6 +1,6 @@
 /** Files of a new project (`dwh new <group>/<name>`): a small project that runs as generated. */
 export function newProjectFiles(group: string, name: string, today: Date): Record<string, string> {
-  const start = `${today.getUTCFullYear()}-${String(today.getUTCMonth() + 1).padStart(2, '0')}-01`;
+  const start = firstLoadStart(today);
   return {
     'parameters.ts': `import { defineProject } from 'dwh';
 
@@ -74,6 +74,15 @@ sources: []
     'run.bat': batchLauncher(group, name, 'run.bat', 'local'),
     'run_docker.bat': batchLauncher(group, name, 'run_docker.bat', 'docker'),
   };
+}
+
+/**
+ * `fullLoadStartDate` of a new project: the 1st of the previous month (UTC). The first window ends today at
+ * midnight UTC, so it always holds a month or more of days, even when the project is created on the 1st.
+ */
+export function firstLoadStart(today: Date): string {
+  const start = new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth() - 1, 1));
+  return start.toISOString().slice(0, 10);
 }
 
 type LauncherKind = 'local' | 'docker';

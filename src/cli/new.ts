@@ -23,7 +23,7 @@ export function registerNew(program: Command): void {
         import('../core/config.js'),
         import('../core/project-loader.js'),
       ]);
-      const paths = resolvePaths();
+      const paths = resolvePaths(process.cwd(), process.env, { requireHome: false });
       const clash = discoverProjects(paths.projectsDir).find((p) => p.name === name);
       if (clash)
         throw new UsageError(

@@ -9,6 +9,10 @@ export function registerUi(program: Command): void {
     )
     .option('-p, --port <port>', 'port to listen on (0 = any free port)', '8765')
     .option('--host <address>', 'address to bind; the default serves this machine only', '127.0.0.1')
+    .option(
+      '--allowed-host <names>',
+      'comma-separated host names the dashboard answers besides localhost, 127.0.0.1 and --host',
+    )
     .option('--env <name>', 'environment of config/dwh.yaml')
     .addHelpText(
       'after',
@@ -16,9 +20,12 @@ export function registerUi(program: Command): void {
 Pages: /  (grid of projects × recent runs), /runs/<id>, /projects/<name>, /health; the same data as JSON under
 /api/grid, /api/runs/<id>, /api/projects/<name>, /api/health.
 On the embedded PGlite database the dashboard opens the database only while it answers a request, so runs
-are not blocked; while a run holds it, pages say so and reload.`,
+are not blocked; while a run holds it, pages say so and reload.
+Requests whose Host header is not localhost, 127.0.0.1, ::1, the --host address, an --allowed-host name or one
+of dashboard.allowedHosts in config/dwh.yaml are refused (421), so other web sites cannot read it through DNS
+rebinding; bound to 0.0.0.0, the machine's host name and addresses are accepted too.`,
     )
-    .action(async (options: { port: string; host: string; env?: string }) => {
+    .action(async (options: { port: string; host: string; allowedHost?: string; env?: string }) => {
       const port = Number(options.port);
       if (!/^\d+$/.test(options.port) || port > 65_535)
         throw new UsageError(`--port: '${options.port}' is not a port number (0-65535)`);
@@ -29,7 +36,11 @@ are not blocked; while a run holds it, pages say so and reload.`,
       const config = loadConfig(options.env ? { environment: options.env } : {});
       let dashboard;
       try {
-        dashboard = await startDashboard({ config, host: options.host, port });
+        const allowedHosts = (options.allowedHost ?? '')
+          .split(',')
+          .map((name) => name.trim())
+          .filter(Boolean);
+        dashboard = await startDashboard({ config, host: options.host, port, allowedHosts });
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
         if (code === 'EADDRINUSE' || code === 'EADDRNOTAVAIL' || code === 'EACCES')

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
-import { ConfigError } from './errors.js';
+import { ConfigError, DwhError } from './errors.js';
 import { zodToConfigError } from './zod-error.js';
 
 /** Where a dwh home keeps its parts. `DWH_HOME` overrides the upward search from the working directory. */
@@ -51,8 +51,29 @@ export interface ResolvedConfig {
   settings: EnvironmentConfig;
 }
 
-export function resolvePaths(cwd = process.cwd(), env = process.env): DwhPaths {
-  const home = env.DWH_HOME ? path.resolve(cwd, env.DWH_HOME) : findHome(cwd);
+/** No folder from the working directory upward holds `config/dwh.yaml` or `projects/`, and DWH_HOME is unset. */
+export class HomeNotFoundError extends DwhError {
+  constructor(readonly cwd: string) {
+    super(
+      'CONFIG',
+      `no dwh home found in ${cwd} or any folder above it (a home holds config/dwh.yaml or projects/); ` +
+        `run 'dwh init' to create one here, or set DWH_HOME`,
+    );
+  }
+}
+
+/**
+ * The home's paths. Outside any home this throws `HomeNotFoundError`, so a command never creates `metadata/`
+ * in a random folder; `dwh init` and `dwh new` pass `requireHome: false` to make the working directory one.
+ */
+export function resolvePaths(
+  cwd = process.cwd(),
+  env = process.env,
+  options: { requireHome?: boolean } = {},
+): DwhPaths {
+  const found = env.DWH_HOME ? path.resolve(cwd, env.DWH_HOME) : findHome(cwd);
+  if (found === null && options.requireHome !== false) throw new HomeNotFoundError(path.resolve(cwd));
+  const home = found ?? path.resolve(cwd);
   return {
     home,
     projectsDir: path.join(home, 'projects'),
@@ -61,13 +82,13 @@ export function resolvePaths(cwd = process.cwd(), env = process.env): DwhPaths {
   };
 }
 
-function findHome(start: string): string {
+function findHome(start: string): string | null {
   let dir = path.resolve(start);
   for (;;) {
     if (existsSync(path.join(dir, 'config', 'dwh.yaml')) || existsSync(path.join(dir, 'projects')))
       return dir;
     const parent = path.dirname(dir);
-    if (parent === dir) return path.resolve(start);
+    if (parent === dir) return null;
     dir = parent;
   }
 }

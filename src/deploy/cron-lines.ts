@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { ScheduledProject } from './scheduled-projects.js';
+import { commentText, oneLine } from './generated-text.js';
 import { shellQuote } from './shell-quote.js';
 
 export interface CronLineOptions {
@@ -25,38 +26,41 @@ export function cronLogFile(metadataDir: string, project: string): string {
   return path.join(metadataDir, project, 'logs', 'cron.log');
 }
 
-/** One crontab line per project: schedule, a lock-safe `dwh run`, output appended to the project's cron log. */
+/**
+ * One crontab line per project: schedule, a lock-safe `dwh run`, output appended to the project's cron log.
+ * cron ends an entry at a line break, even inside shell quotes: any value holding one is refused.
+ */
 export function cronLine(project: ScheduledProject, options: CronLineOptions): string {
   const name = project.ref.name;
+  const word = (value: string, what: string): string => shellQuote(oneLine(value, what, 'a crontab line'));
   const log = cronLogFile(options.metadataDir, name);
   const variables = Object.entries({ DWH_HOME: options.home, ...options.env }).map(
-    ([key, value]) => `${key}=${shellQuote(value)}`,
+    ([key, value]) => `${oneLine(key, 'variable name', 'a crontab line')}=${word(value, key)}`,
   );
   const run = [
     ...variables,
     ...(options.flock === false
       ? []
-      : ['flock', '-n', shellQuote(path.join(options.metadataDir, name, 'cron.lock'))]),
-    shellQuote(options.node),
-    shellQuote(options.cli),
+      : ['flock', '-n', word(path.join(options.metadataDir, name, 'cron.lock'), 'metadata folder')]),
+    word(options.node, 'node binary'),
+    word(options.cli, 'dwh CLI'),
     'run',
-    shellQuote(`${project.ref.group}/${name}`),
-    ...(options.environment ? ['--env', shellQuote(options.environment)] : []),
+    word(`${project.ref.group}/${name}`, 'project folder'),
+    ...(options.environment ? ['--env', word(options.environment, 'environment')] : []),
   ].join(' ');
   const command =
-    `cd ${shellQuote(options.home)} && mkdir -p ${shellQuote(path.dirname(log))} && ${run} ` +
-    `>> ${shellQuote(log)} 2>&1`;
+    `cd ${word(options.home, 'home')} && mkdir -p ${word(path.dirname(log), 'log folder')} && ${run} ` +
+    `>> ${word(log, 'log file')} 2>&1`;
   // cron turns an unescaped % into a newline
-  return `${project.schedule} ${command.replace(/%/g, '\\%')}`;
+  return `${oneLine(project.schedule, `schedule of ${name}`, 'a crontab line')} ${command.replace(/%/g, '\\%')}`;
 }
 
 /** The commented block printed by `dwh cron` and installed by `dwh cron --install`. */
 export function cronLines(projects: ScheduledProject[], options: CronLineOptions): string[] {
   return projects.flatMap((project) => [
-    `# ${project.ref.group}/${project.ref.name}: ${project.parameters.description || 'dwh project'}`.slice(
-      0,
-      200,
-    ),
+    commentText(
+      `# ${project.ref.group}/${project.ref.name}: ${project.parameters.description || 'dwh project'}`,
+    ).slice(0, 200),
     cronLine(project, options),
   ]);
 }

@@ -1,8 +1,10 @@
 import { spawn } from 'node:child_process';
 import { DwhError, EXIT } from '../core/errors.js';
+import { oneLine } from './generated-text.js';
 
 /** The lines that delimit the block of one dwh home in a crontab; everything outside is left untouched. */
 export function crontabMarkers(home: string): { begin: string; end: string } {
+  oneLine(home, 'home', 'a crontab marker line');
   return { begin: `# >>> dwh ${home} >>>`, end: `# <<< dwh ${home} <<<` };
 }
 
@@ -36,23 +38,32 @@ export function replaceCrontabBlock(table: string, home: string, lines: string[]
   return kept.length ? `${kept.join('\n')}\n` : '';
 }
 
-/** Runs the crontab program. (Default command: `crontab`; DWH_CRONTAB or --crontab selects another.) */
+/**
+ * Runs the crontab program. (Default command: `crontab`; DWH_CRONTAB or --crontab selects another.) Without
+ * `input` its stdin is closed; with input, a program that exits without reading it (EPIPE) is reported by its
+ * exit code and message instead of crashing dwh.
+ */
 function crontab(
   command: string,
   args: string[],
   input?: string,
-): Promise<{ code: number; out: string; err: string }> {
+): Promise<{ code: number; out: string; err: string; unread: boolean }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
-    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+    let unread = false;
+    child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.stderr?.on('data', (chunk: Buffer) => (err += chunk.toString()));
     child.on('error', (error) =>
       reject(new DwhError('USAGE', `cannot run '${command}': ${error.message}`, { exitCode: EXIT.usage })),
     );
-    child.on('close', (code) => resolve({ code: code ?? 1, out, err }));
-    child.stdin.end(input ?? '');
+    child.on('close', (code) => resolve({ code: code ?? 1, out, err, unread }));
+    if (child.stdin) {
+      // EPIPE/ECONNRESET: the program exited before reading its input
+      child.stdin.on('error', () => (unread = true));
+      child.stdin.end(input);
+    }
   });
 }
 
@@ -67,7 +78,16 @@ export async function readCrontab(command: string): Promise<string> {
 }
 
 export async function writeCrontab(command: string, table: string): Promise<void> {
-  const { code, err } = await crontab(command, ['-'], table);
+  const { code, err, unread } = await crontab(command, ['-'], table);
+  if (code === 0 && unread) {
+    throw new DwhError(
+      'USAGE',
+      `'${command} -' exited without reading the new table; the crontab is unchanged`,
+      {
+        exitCode: EXIT.usage,
+      },
+    );
+  }
   if (code !== 0) {
     throw new DwhError('USAGE', `'${command} -' failed with exit code ${code}: ${err.trim()}`, {
       exitCode: EXIT.usage,

@@ -5,6 +5,7 @@ import { errorMessage } from '../core/errors.js';
 import type { Warehouse } from '../db/connection.js';
 import { maskUrl } from '../db/mask-url.js';
 import { redactText } from '../logging/redact.js';
+import { allowedHostNames, configuredAllowedHosts, hostOfHeader } from './allowed-hosts.js';
 import { runDqResults } from './dq-results.js';
 import { buildMonitorReport } from './monitor-report.js';
 import { renderGrid } from './pages/grid-page.js';
@@ -29,6 +30,11 @@ export interface DashboardOptions {
   host?: string;
   /** (Default: 8765; 0 picks a free port) */
   port?: number;
+  /**
+   * Host names answered besides localhost, 127.0.0.1, ::1, `host` and the environment's
+   * `dashboard.allowedHosts`; requests naming any other `Host` get 421. (Default: none)
+   */
+  allowedHosts?: string[];
   /** Project list; (Default: projects/ of the home, reloaded at most every minute) */
   catalog?: () => Promise<CatalogEntry[]>;
 }
@@ -157,8 +163,29 @@ const SECURITY_HEADERS = {
   'cache-control': 'no-store',
 };
 
+/** Why a request's `Host` header is refused (400 missing or malformed, 421 not a name of this dashboard). */
+function refusedHost(
+  header: string | undefined,
+  allowed: Set<string>,
+): { status: number; message: string } | null {
+  if (header === undefined) return { status: 400, message: 'the request has no Host header' };
+  const name = hostOfHeader(header);
+  if (name === null) return { status: 400, message: 'the Host header is malformed' };
+  if (allowed.has(name)) return null;
+  return {
+    status: 421,
+    message:
+      'this dashboard does not answer for that host name; add it to dashboard.allowedHosts in config/dwh.yaml or pass --allowed-host',
+  };
+}
+
 export async function startDashboard(options: DashboardOptions): Promise<Dashboard> {
   const { config } = options;
+  const host = options.host ?? DEFAULT_HOST;
+  const allowedHosts = allowedHostNames(host, [
+    ...configuredAllowedHosts(config),
+    ...(options.allowedHosts ?? []),
+  ]);
   const gate = createWarehouseGate(config, 'ui');
   const catalog = options.catalog ?? cachedCatalog(config);
   // start compiling the projects' parameters now, so the first page view does not wait for it
@@ -170,6 +197,15 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
   const handle = async (request: http.IncomingMessage): Promise<Reply> => {
     const url = new URL(request.url ?? '/', 'http://dashboard.invalid');
     const api = url.pathname.startsWith('/api/');
+    const hostProblem = refusedHost(request.headers.host, allowedHosts);
+    if (hostProblem)
+      return api
+        ? json({ error: 'misdirected_request', message: hostProblem.message }, hostProblem.status)
+        : {
+            status: hostProblem.status,
+            type: 'html',
+            body: renderMessage('Unknown host name', hostProblem.message),
+          };
     if (request.method !== 'GET' && request.method !== 'HEAD')
       return api
         ? json({ error: 'method_not_allowed', message: 'the dashboard is read-only' }, 405)
@@ -231,7 +267,6 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
       });
   });
 
-  const host = options.host ?? DEFAULT_HOST;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? DEFAULT_PORT, host, () => {

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { firstLoadStart } from '../../src/cli/new-project-templates.js';
 import { repoRoot, runCli } from '../helpers/cli.js';
 
 const exec = promisify(execFile);
@@ -53,6 +54,16 @@ describe('cli: init, new and the generated launchers', () => {
     }
   });
 
+  it("new's printed next step works on the day it is created, the 1st of a month included", async () => {
+    const created = await runCli(['new', 'acme/first_window'], { env, cwd: home });
+    const next = /next: npx dwh (.+)\n/.exec(created.stdout)![1]!.split(' ');
+    expect(next).toEqual(['run', 'acme/first_window', '--dry-run']);
+    const result = await runCli(next, { env, cwd: home });
+    expect(result.stderr).not.toContain('empty load window');
+    expect(result.code, result.stderr).toBe(0);
+    rmSync(path.join(home, 'projects', 'acme', 'first_window'), { recursive: true, force: true });
+  });
+
   it('refuses a bad name and an existing project', async () => {
     const bad = await runCli(['new', 'Acme/Orders'], { env, cwd: home });
     expect(bad.code).toBe(2);
@@ -90,5 +101,20 @@ describe('cli: init, new and the generated launchers', () => {
     expect(bat).toContain('set ARGS=%ARGS% %1');
     expect(bat).toContain('exit /b %STATUS%');
     expect(bat).toContain('\r\n');
+  });
+});
+
+describe('cli: new scaffolds a first load window that is never empty', () => {
+  it.each([
+    ['the 1st of a month, just after midnight', '2026-12-01T00:05:00Z', '2026-11-01'],
+    ['the 1st of January', '2027-01-01T12:00:00Z', '2026-12-01'],
+    ['the last day of a month', '2026-03-31T23:59:00Z', '2026-02-01'],
+    ['a day in the middle of a month', '2026-05-17T08:00:00Z', '2026-04-01'],
+  ])('on %s fullLoadStartDate is the 1st of the previous month', (_when, now, start) => {
+    const today = new Date(now);
+    expect(firstLoadStart(today)).toBe(start);
+    // the first window [fullLoadStartDate, today at midnight UTC) holds at least 28 days
+    const windowEnd = Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate());
+    expect((windowEnd - Date.parse(`${start}T00:00:00Z`)) / 86_400_000).toBeGreaterThanOrEqual(28);
   });
 });

@@ -214,3 +214,108 @@ describe('cron: schedule validation', () => {
     expect(result.stderr).toMatch(/project 'unscheduled' has no schedule/);
   });
 });
+
+describe('cron: nothing from a project becomes a crontab line of its own', () => {
+  let home: DeployHome;
+  beforeEach(() => {
+    home = createDeployHome([]);
+  });
+  afterEach(() => home.remove());
+
+  /** Every line of a crontab that cron would run: not blank, not a comment, not a variable assignment. */
+  function entries(table: string): string[] {
+    return table.split('\n').filter((line) => line.trim() && !line.startsWith('#') && !/^\w+=/.test(line));
+  }
+
+  it('a line break in the description stays inside the comment, printed and installed', async () => {
+    writePlainProject(home.dir, 'ops', 'multiline', {
+      schedule: '0 6 * * *',
+      description: 'nightly load\n* * * * * touch /tmp/dwh-injected\r\nmore',
+    });
+    const printed = await runCli(['cron'], { env: { DWH_HOME: home.dir } });
+    expect(printed.code, printed.stderr).toBe(0);
+    expect(printed.stdout.split('\n')[0]).toBe(
+      '# ops/multiline: nightly load * * * * * touch /tmp/dwh-injected more',
+    );
+    expect(entries(printed.stdout)).toHaveLength(1);
+    expect(entries(printed.stdout)[0]).toMatch(/^0 6 \* \* \* cd /);
+
+    const table = path.join(home.dir, 'crontab.txt');
+    const command = path.join(home.dir, 'fake-crontab');
+    writeFileSync(
+      command,
+      `#!/bin/sh\ncase "$1" in\n  -l) [ -f '${table}' ] && cat '${table}' || { echo "no crontab for x" >&2; exit 1; } ;;\n  -) cat > '${table}' ;;\nesac\n`,
+    );
+    chmodSync(command, 0o755);
+    const installed = await runCli(['cron', '--install', '--crontab', command], {
+      env: { DWH_HOME: home.dir },
+    });
+    expect(installed.code, installed.stderr).toBe(0);
+    expect(entries(readFileSync(table, 'utf8'))).toEqual(entries(printed.stdout));
+  });
+
+  it('refuses a project folder whose name holds a line break, naming it', async () => {
+    writePlainProject(home.dir, 'ops\n* * * * * touch x', 'folder_break', { schedule: '@daily' });
+    const result = await runCli(['cron'], { env: { DWH_HOME: home.dir } });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(
+      'project folder "ops\\n* * * * * touch x/folder_break" holds a line break or control character and cannot be written into a crontab line',
+    );
+    expect(result.stdout).toBe('');
+  });
+
+  it('refuses a metadata folder holding a line break instead of writing it into the line', async () => {
+    writePlainProject(home.dir, 'ops', 'meta_break', { schedule: '@daily' });
+    const result = await runCli(['cron'], {
+      env: { DWH_HOME: home.dir, DWH_METADATA_DIR: path.join(home.dir, 'meta\n* * * * * x') },
+    });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/holds a line break or control character/);
+    expect(result.stdout).toBe('');
+  });
+});
+
+describe('cron: a crontab program that exits without reading its input', () => {
+  let home: DeployHome;
+  beforeEach(() => {
+    home = createDeployHome([]);
+    writePlainProject(home.dir, 'ops', 'epipe', { schedule: '@daily' });
+  });
+  afterEach(() => home.remove());
+
+  it('--install reports the refusal of `crontab -` instead of crashing with EPIPE', async () => {
+    // a long existing table (beyond a pipe's buffer) and a `crontab -` that refuses without reading it, as
+    // crontab does for a user not in cron.allow
+    const table = path.join(home.dir, 'crontab.txt');
+    writeFileSync(
+      table,
+      Array.from({ length: 4000 }, (_v, i) => `# existing line ${i} ${'x'.repeat(40)}`).join('\n'),
+    );
+    const command = path.join(home.dir, 'refusing-crontab');
+    writeFileSync(
+      command,
+      `#!/bin/sh\ncase "$1" in\n  -l) cat '${table}' ;;\n  -) echo "crontab: you are not allowed to use this program" >&2; exit 1 ;;\nesac\n`,
+    );
+    chmodSync(command, 0o755);
+    const result = await runCli(['cron', '--install', '--crontab', command], { env: { DWH_HOME: home.dir } });
+    expect(result.stderr).not.toContain('EPIPE');
+    expect(result.stderr).toContain(
+      `dwh: error: '${command} -' failed with exit code 1: crontab: you are not allowed to use this program`,
+    );
+    expect(result.code).toBe(2);
+  });
+
+  it('--install reports a `crontab -` that exits 0 without reading the table', async () => {
+    const table = path.join(home.dir, 'crontab.txt');
+    writeFileSync(
+      table,
+      Array.from({ length: 4000 }, (_v, i) => `# existing line ${i} ${'x'.repeat(40)}`).join('\n'),
+    );
+    const command = path.join(home.dir, 'deaf-crontab');
+    writeFileSync(command, `#!/bin/sh\ncase "$1" in\n  -l) cat '${table}' ;;\n  -) exit 0 ;;\nesac\n`);
+    chmodSync(command, 0o755);
+    const result = await runCli(['cron', '--install', '--crontab', command], { env: { DWH_HOME: home.dir } });
+    expect(result.stderr).toContain(`'${command} -' exited without reading the new table`);
+    expect(result.code).toBe(2);
+  });
+});
