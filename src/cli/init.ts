@@ -8,7 +8,7 @@ export const DEFAULT_CONFIG = `# dwh configuration. Select an environment with -
 defaultEnvironment: local
 environments:
   local:
-    database: {}            # no url: embedded PostgreSQL (PGlite) in metadata/pglite
+    database: {}            # no url: the embedded PostgreSQL server in metadata/postgres
   prod:
     database:
       url: \${env:DWH_PROD_DATABASE_URL}

@@ -13,13 +13,13 @@ export function registerMonitor(program: Command): void {
       'after',
       `
 Read-only in the database. Each run stores the table sizes it measured in metadata/monitor/table-sizes.json,
-so the next one (and the dashboard) can show growth. On the embedded PGlite database the sections PGlite cannot
+so the next one (and the dashboard) can show growth. On the opt-in PGlite engine the sections PGlite cannot
 provide (tuple statistics, index usage, other sessions) say so instead of showing numbers.`,
     )
     .action(async (options: { json?: boolean; env?: string }) => {
       const [
         { loadConfig },
-        { openWarehouse },
+        { openWarehouse, warehouseTarget },
         { loadCatalog },
         { buildMonitorReport },
         { monitorText },
@@ -35,8 +35,7 @@ provide (tuple statistics, index usage, other sessions) say so instead of showin
       const config = loadConfig(options.env ? { environment: options.env } : {});
       const catalog = await loadCatalog(config);
       const warehouse = await openWarehouse({
-        url: config.databaseUrl,
-        pgliteDir: config.pgliteDir,
+        ...warehouseTarget(config),
         command: 'monitor',
       });
       try {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { registerAirflow } from './airflow.js';
 import { registerBackfill } from './backfill.js';
+import { registerDb } from './db.js';
 import { registerCron } from './cron.js';
 import { registerDocker } from './docker.js';
 import { registerEmail } from './email.js';
@@ -32,7 +33,8 @@ export function buildProgram(): Command {
       'after',
       `
 Environment:
-  DWH_DATABASE_URL   PostgreSQL server URL (default: embedded PGlite in metadata/pglite)
+  DWH_DATABASE_URL   PostgreSQL server URL (default: the embedded server in metadata/postgres, see dwh db)
+  DWH_DATABASE_ENGINE  pglite: the in-process PGlite engine instead of the embedded server
   DWH_ENV            environment of config/dwh.yaml (default: its defaultEnvironment)
   DWH_HOME           folder holding projects/ and config/ (default: found upward from the working directory)
   DWH_METADATA_DIR   logs, output and the embedded database (default: <home>/metadata)
@@ -56,6 +58,7 @@ Exit codes: 0 success, 1 run failed, 2 bad usage or configuration, 3 refused (pr
     registerAirflow,
     registerDocker,
     registerDq,
+    registerDb,
   ]) {
     register(program);
   }

@@ -6,15 +6,14 @@ export async function withWarehouse<T>(
   options: { env?: string; command: string },
   work: (warehouse: Warehouse, config: ResolvedConfig) => Promise<T>,
 ): Promise<T> {
-  const [{ loadConfig }, { openWarehouse }, { migrate }] = await Promise.all([
+  const [{ loadConfig }, { openWarehouse, warehouseTarget }, { migrate }] = await Promise.all([
     import('../core/config.js'),
     import('../db/connection.js'),
     import('../audit/migrate.js'),
   ]);
   const config = loadConfig(options.env ? { environment: options.env } : {});
   const warehouse = await openWarehouse({
-    url: config.databaseUrl,
-    pgliteDir: config.pgliteDir,
+    ...warehouseTarget(config),
     command: options.command,
   });
   try {

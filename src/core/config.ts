@@ -16,9 +16,12 @@ export interface DwhPaths {
 
 const databaseSchema = z
   .object({
-    /** postgres://… of a PostgreSQL server. (Default: none → embedded PGlite) */
+    /** postgres://… of a PostgreSQL server. (Default: none → the embedded server in metadata/postgres) */
     url: z.string().optional(),
-    /** Data directory of the embedded database, relative to the home. (Default: metadata/pglite) */
+    /** Without a url: `embedded` (a PostgreSQL server in metadata/postgres) or `pglite` (in-process, one
+     * process at a time). `DWH_DATABASE_ENGINE` overrides it. (Default: embedded) */
+    engine: z.enum(['embedded', 'pglite']).optional(),
+    /** Data directory of the PGlite engine, relative to the home. (Default: metadata/pglite) */
     pglitePath: z.string().optional(),
   })
   .strict();
@@ -41,12 +44,17 @@ const configSchema = z
   .strict();
 
 export type EnvironmentConfig = z.output<typeof environmentSchema>;
+export type DatabaseEngine = 'embedded' | 'pglite';
 
 export interface ResolvedConfig {
   paths: DwhPaths;
   environment: string;
-  /** Server URL (DWH_DATABASE_URL wins over the config file), or null for PGlite. */
+  /** Server URL (DWH_DATABASE_URL wins over the config file), or null for the embedded engines. */
   databaseUrl: string | null;
+  /** Which embedded engine serves when there is no URL. */
+  engine: DatabaseEngine;
+  /** Folder of the embedded PostgreSQL server. (Default: <metadata>/postgres) */
+  embeddedDir: string;
   pgliteDir: string;
   settings: EnvironmentConfig;
 }
@@ -132,7 +140,16 @@ export function loadConfig(
     : settings.database.pglitePath
       ? path.resolve(paths.home, settings.database.pglitePath)
       : path.join(paths.metadataDir, 'pglite');
-  return { paths, environment, databaseUrl, pgliteDir, settings };
+  const engineValue = env.DWH_DATABASE_ENGINE || settings.database.engine || 'embedded';
+  if (engineValue !== 'embedded' && engineValue !== 'pglite')
+    throw new ConfigError(
+      'DWH_DATABASE_ENGINE',
+      '',
+      engineValue,
+      'unknown database engine; known: embedded, pglite',
+    );
+  const embeddedDir = path.join(paths.metadataDir, 'postgres');
+  return { paths, environment, databaseUrl, engine: engineValue, embeddedDir, pgliteDir, settings };
 }
 
 interface ReferenceContext {

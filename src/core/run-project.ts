@@ -16,7 +16,7 @@ import {
 import { heartbeatInterval } from '../audit/run-liveness.js';
 import { computeWindow } from '../audit/window.js';
 import { createConnectorRegistry } from '../connectors/registry.js';
-import { openWarehouse, type Warehouse } from '../db/connection.js';
+import { openWarehouse, warehouseTarget, type Warehouse } from '../db/connection.js';
 import { applyDdlHistory } from '../db/ddl-history.js';
 import { createRunLogger } from '../logging/logger.js';
 import { redactText, redactValue } from '../logging/redact.js';
@@ -118,8 +118,7 @@ export async function runProject(request: RunRequest, print: Printer = () => {})
   const warehouse =
     session?.warehouse ??
     (await openWarehouse({
-      url: config.databaseUrl,
-      pgliteDir: config.pgliteDir,
+      ...warehouseTarget(config),
       command: `run ${ref.name}`,
     }));
   let lock: RunLock | null = null;

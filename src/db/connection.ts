@@ -1,5 +1,7 @@
+import path from 'node:path';
 import type { Knex } from 'knex';
 import type pg from 'pg';
+import type { DatabaseEngine, ResolvedConfig } from '../core/config.js';
 import { DatabaseError } from '../core/errors.js';
 import { maskUrl } from './mask-url.js';
 import { PgliteDirLock } from './pglite-dir-lock.js';
@@ -7,10 +9,13 @@ import { typeParsers } from './type-parsers.js';
 
 export type WarehouseKind = 'pglite' | 'postgres';
 
-/** The target database: the one place that decides between embedded PGlite and a PostgreSQL server. */
+/**
+ * The target database: the one place that decides between a PostgreSQL server (by URL, or the embedded server
+ * in metadata/postgres — both `kind: 'postgres'`, one code path) and the opt-in PGlite engine.
+ */
 export interface Warehouse {
   kind: WarehouseKind;
-  /** Masked URL or the PGlite data directory, for messages. */
+  /** Masked URL, the embedded server's folder or the PGlite data directory, for messages. */
   description: string;
   /** The server URL (postgres only), for dedicated sessions such as the run lock. */
   url: string | null;
@@ -22,15 +27,43 @@ export interface Warehouse {
   close(): Promise<void>;
 }
 
-export interface OpenWarehouseOptions {
+/** Where the warehouse is: a URL wins; without one, `engine` picks the embedded server or PGlite. */
+export interface WarehouseTarget {
   url: string | null;
+  engine: DatabaseEngine;
+  embeddedDir: string;
   pgliteDir: string;
+}
+
+export interface OpenWarehouseOptions extends WarehouseTarget {
   /** What the process is doing, shown to a process that is refused the embedded database. */
   command: string;
 }
 
+export function warehouseTarget(config: ResolvedConfig): WarehouseTarget {
+  return {
+    url: config.databaseUrl,
+    engine: config.engine,
+    embeddedDir: config.embeddedDir,
+    pgliteDir: config.pgliteDir,
+  };
+}
+
 export async function openWarehouse(options: OpenWarehouseOptions): Promise<Warehouse> {
-  return options.url ? openServer(options.url) : openPglite(options.pgliteDir, options.command);
+  if (options.url) return openServer(options.url);
+  if (options.engine === 'pglite') return openPglite(options.pgliteDir, options.command);
+  return openEmbeddedServer(options.embeddedDir);
+}
+
+/** The embedded server is started on demand and left running; from here on it is just a server. */
+async function openEmbeddedServer(dir: string): Promise<Warehouse> {
+  const { ensureEmbeddedServer } = await import('./embedded-server.js');
+  const server = await ensureEmbeddedServer(dir);
+  const where = path.relative(process.cwd(), dir) || dir;
+  return openServer(
+    server.url,
+    `embedded PostgreSQL ${server.state.major} server in ${where} (${server.state.host}:${server.state.port})`,
+  );
 }
 
 interface RawConnection {
@@ -54,10 +87,9 @@ function rawQuery(knex: Knex) {
   };
 }
 
-async function openServer(url: string): Promise<Warehouse> {
+async function openServer(url: string, description = maskUrl(url)): Promise<Warehouse> {
   const [{ default: knexFactory }, { default: pg }] = await Promise.all([import('knex'), import('pg')]);
   pgTypes = pg.types;
-  const description = maskUrl(url);
   const knex = knexFactory({
     client: 'pg',
     connection: {

@@ -5,7 +5,7 @@ import { EXIT, UsageError, errorMessage, type ExitCode } from '../core/errors.js
 import { findProject, loadProject, type LoadedProject } from '../core/project-loader.js';
 import { runProject, type Printer } from '../core/run-project.js';
 import type { LoadType } from '../core/types.js';
-import { openWarehouse, type Warehouse } from '../db/connection.js';
+import { openWarehouse, warehouseTarget, type Warehouse } from '../db/connection.js';
 import { redactText } from '../logging/redact.js';
 import {
   claimBackfill,
@@ -84,8 +84,7 @@ export async function runBackfill(
   };
 
   const warehouse = await openWarehouse({
-    url: config.databaseUrl,
-    pgliteDir: config.pgliteDir,
+    ...warehouseTarget(config),
     command: `backfill ${ref.name}`,
   });
   let lock: RunLock | null = null;

@@ -192,7 +192,9 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
   catalog().catch(() => undefined);
   const warehouse = config.databaseUrl
     ? maskUrl(config.databaseUrl)
-    : `embedded PGlite (${config.pgliteDir})`;
+    : config.engine === 'pglite'
+      ? `embedded PGlite (${config.pgliteDir})`
+      : `embedded PostgreSQL server (${config.embeddedDir})`;
 
   const handle = async (request: http.IncomingMessage): Promise<Reply> => {
     const url = new URL(request.url ?? '/', 'http://dashboard.invalid');

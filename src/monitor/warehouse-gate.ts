@@ -1,9 +1,10 @@
 import type { ResolvedConfig } from '../core/config.js';
-import { openWarehouse, type Warehouse } from '../db/connection.js';
+import { openWarehouse, warehouseTarget, type Warehouse, type WarehouseTarget } from '../db/connection.js';
 import { DirLockedError } from '../db/pglite-dir-lock.js';
 
 /**
- * How the dashboard reaches the warehouse. A server is shared: one small pool stays open. The embedded PGlite
+ * How the dashboard reaches the warehouse. A server (by URL or the embedded one) is shared: one small pool
+ * stays open. The opt-in PGlite
  * database can be open in one process only, so the dashboard opens it for a burst of requests and closes it as
  * soon as none is waiting — otherwise every `dwh run` would be refused while the dashboard is up. When a run
  * holds it, `use` throws `WarehouseBusyError` and the page says so.
@@ -20,16 +21,17 @@ export class WarehouseBusyError extends Error {
 }
 
 export function createWarehouseGate(config: ResolvedConfig, command = 'ui'): WarehouseGate {
-  return config.databaseUrl
-    ? serverGate(config.databaseUrl, config.pgliteDir, command)
-    : pgliteGate(config.pgliteDir, command);
+  const target = warehouseTarget(config);
+  return target.url || target.engine === 'embedded'
+    ? serverGate(target, command)
+    : pgliteGate(target, command);
 }
 
-function serverGate(url: string, pgliteDir: string, command: string): WarehouseGate {
+function serverGate(target: WarehouseTarget, command: string): WarehouseGate {
   let opening: Promise<Warehouse> | null = null;
   return {
     async use(work) {
-      opening ??= openWarehouse({ url, pgliteDir, command });
+      opening ??= openWarehouse({ ...target, command });
       // a failed connection is not kept: the next request tries again
       opening.catch(() => (opening = null));
       return work(await opening);
@@ -42,7 +44,7 @@ function serverGate(url: string, pgliteDir: string, command: string): WarehouseG
   };
 }
 
-function pgliteGate(dir: string, command: string): WarehouseGate {
+function pgliteGate(target: WarehouseTarget, command: string): WarehouseGate {
   let open: Promise<Warehouse> | null = null;
   let users = 0;
   // Requests run one after another on the single embedded connection.
@@ -60,7 +62,7 @@ function pgliteGate(dir: string, command: string): WarehouseGate {
       users += 1;
       const result = queue.then(async () => {
         try {
-          open ??= openWarehouse({ url: null, pgliteDir: dir, command });
+          open ??= openWarehouse({ ...target, command });
           let warehouse: Warehouse;
           try {
             warehouse = await open;

@@ -7,7 +7,7 @@ import { createOutputWriter, outputDir } from '../core/output.js';
 import { findProject, loadProject, type LoadedProject } from '../core/project-loader.js';
 import { createTaskContext, type ContextBase } from '../core/task-context.js';
 import type { LoadWindow, TaskContext } from '../core/types.js';
-import { openWarehouse, type Warehouse } from '../db/connection.js';
+import { openWarehouse, warehouseTarget, type Warehouse } from '../db/connection.js';
 import { createRunLogger } from '../logging/logger.js';
 import { isBlockingFailure, NO_RUN_ID, runChecks, type ChecksOutcome } from './run-checks.js';
 import type { CheckResult } from './types.js';
@@ -65,8 +65,7 @@ export async function runDq(request: DqRequest): Promise<DqReport> {
   // read here, not only inside the task: a bad file is a usage error (exit 2) before anything runs
   if (withFile) loadValidationFile(ref.dir);
   const warehouse = await openWarehouse({
-    url: config.databaseUrl,
-    pgliteDir: config.pgliteDir,
+    ...warehouseTarget(config),
     command: `dq ${ref.name}`,
   });
   try {

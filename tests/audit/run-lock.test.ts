@@ -6,7 +6,7 @@ import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AttemptRow, RunRow } from '../../src/audit/run-store.js';
 import { collect, fixtureHome, runCli, startCli } from '../helpers/cli.js';
-import { createTestDatabase, targetKinds, type TestDatabase } from '../helpers/test-databases.js';
+import { createTestDatabase, smokeKinds, type TestDatabase } from '../helpers/test-databases.js';
 
 async function waitForFile(file: string, child: ChildProcess, timeoutMs = 30_000): Promise<string> {
   const started = Date.now();
@@ -18,7 +18,7 @@ async function waitForFile(file: string, child: ChildProcess, timeoutMs = 30_000
   return readFileSync(file, 'utf8');
 }
 
-describe.each(targetKinds)('audit: one run at a time and crash recovery (%s)', (kind) => {
+describe.each(smokeKinds)('audit: one run at a time and crash recovery (%s)', (kind) => {
   let db: TestDatabase;
   let marker: string;
   let env: Record<string, string>;

@@ -186,7 +186,13 @@ async function main(): Promise<void> {
     '-qc',
     `\\copy bench_rows from '${csvFile}' with (format csv, header true)`,
   ]);
-  const warehouse: Warehouse = await openWarehouse({ url: dbUrl(targetDb), pgliteDir: '', command: 'bench' });
+  const warehouse: Warehouse = await openWarehouse({
+    url: dbUrl(targetDb),
+    engine: 'pglite',
+    embeddedDir: '',
+    pgliteDir: '',
+    command: 'bench',
+  });
   const ctx: LoadContext = { db: warehouse.knex, log: silent, window, signal: new AbortController().signal };
   const registry = createConnectorRegistry({
     section: {

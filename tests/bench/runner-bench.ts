@@ -58,7 +58,7 @@ async function auditWriteCost(
   env: { url: string | null; pgliteDir: string },
   count: number,
 ): Promise<number> {
-  const warehouse = await openWarehouse({ ...env, command: 'bench' });
+  const warehouse = await openWarehouse({ ...env, engine: 'pglite', embeddedDir: '', command: 'bench' });
   try {
     await migrate(warehouse);
     const runId = await insertRun(warehouse, {
@@ -103,6 +103,7 @@ async function measure(label: string, url: string | null): Promise<void> {
     DWH_PGLITE_DIR: pgliteDir,
   };
   if (url) env.DWH_DATABASE_URL = url;
+  else env.DWH_DATABASE_ENGINE = 'pglite';
   // warm-up: migrations, module loading, the TS loader's cache
   await timeRun('bench_one', env);
   const one = Math.min(await timeRun('bench_one', env), await timeRun('bench_one', env));

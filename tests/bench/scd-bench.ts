@@ -183,7 +183,13 @@ async function serverDimension(w: Warehouse) {
 
 async function pgliteDimension() {
   const root = mkdtempSync(path.join(os.tmpdir(), 'dwh-bench-'));
-  const w = await openWarehouse({ url: null, pgliteDir: path.join(root, 'pglite'), command: 'bench:scd' });
+  const w = await openWarehouse({
+    url: null,
+    engine: 'pglite',
+    embeddedDir: '',
+    pgliteDir: path.join(root, 'pglite'),
+    command: 'bench:scd',
+  });
   try {
     console.log(`\n== SCD merge, PGlite, ${pgliteRows.toLocaleString('en')} keys`);
     await stageInitial(w, pgliteRows);
@@ -253,7 +259,13 @@ async function main() {
     .rows as [{ server_version: string }];
   console.log(`dwh bench:scd — server PostgreSQL ${version}, ${os.cpus().length} CPU(s)`);
   try {
-    const w = await openWarehouse({ url: url.toString(), pgliteDir: '', command: 'bench:scd' });
+    const w = await openWarehouse({
+      url: url.toString(),
+      engine: 'pglite',
+      embeddedDir: '',
+      pgliteDir: '',
+      command: 'bench:scd',
+    });
     try {
       await serverDimension(w);
       if (!flag('skip-fact')) await serverFact(w);

@@ -9,7 +9,7 @@ describe('cli: bad input gets a clear error and exit code 2', () => {
   let db: TestDatabase;
   let env: Record<string, string>;
   beforeAll(async () => {
-    db = await createTestDatabase('pglite', 'cli-errors');
+    db = await createTestDatabase('embedded', 'cli-errors');
     env = { ...db.env, DWH_HOME: fixtureHome };
   });
   afterAll(async () => {

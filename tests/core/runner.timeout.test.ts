@@ -12,7 +12,7 @@ describe('runner: timeouts', () => {
   let started: number;
 
   beforeAll(async () => {
-    db = await createTestDatabase('pglite', 'runner-timeout');
+    db = await createTestDatabase('embedded', 'runner-timeout');
     started = Date.now();
     report = await runFixture(db, 'timeout', { endDate: new Date('2026-02-01T00:00:00Z') });
     ({ attempts } = await auditOf(db, report.runId!));

@@ -7,7 +7,7 @@ import { loadTable, LoadError } from '../../src/db/load-table.js';
 import type { ByteSource, RowBatch } from '../../src/db/load-source.js';
 import { failure } from '../helpers/failure.js';
 import { loadContext } from '../helpers/load-context.js';
-import { createTestDatabase, targetKinds, type TestDatabase } from '../helpers/test-databases.js';
+import { createTestDatabase, smokeKinds, type TestDatabase } from '../helpers/test-databases.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'dwh-load-'));
 function csvFile(name: string, text: string): ByteSource {
@@ -22,7 +22,7 @@ function csvFile(name: string, text: string): ByteSource {
   };
 }
 
-describe.each(targetKinds)('loadTable: COPY modes and errors (%s)', (kind) => {
+describe.each(smokeKinds)('loadTable: COPY modes and errors (%s)', (kind) => {
   let db: TestDatabase;
   let warehouse: Warehouse;
   const rows = async () =>

@@ -35,7 +35,7 @@ describe('cron: crontab block', () => {
 });
 
 describe('cron and schedule through the CLI', () => {
-  const kind = 'pglite';
+  const kind = 'embedded';
   let db: TestDatabase;
   let home: DeployHome;
   let env: Record<string, string>;

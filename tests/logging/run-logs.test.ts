@@ -10,7 +10,7 @@ import { createTestDatabase, type TestDatabase } from '../helpers/test-databases
 describe('logging: secrets never reach logs or the audit table', () => {
   let db: TestDatabase;
   beforeAll(async () => {
-    db = await createTestDatabase('pglite', 'log-secrets');
+    db = await createTestDatabase('embedded', 'log-secrets');
   });
   afterAll(async () => {
     await db.drop();
@@ -43,7 +43,7 @@ describe('logging: run logs, retention and output files', () => {
   let db: TestDatabase;
   const reports: Awaited<ReturnType<typeof runFixture>>[] = [];
   beforeAll(async () => {
-    db = await createTestDatabase('pglite', 'log-retention');
+    db = await createTestDatabase('embedded', 'log-retention');
     for (const end of ['2026-01-10', '2026-01-20', '2026-01-30']) {
       reports.push(
         await runFixture(db, 'retention', { endDate: new Date(`${end}T00:00:00Z`), loadType: 'F' }),

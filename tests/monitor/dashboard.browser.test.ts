@@ -14,13 +14,13 @@ if (!hasChromium)
     `monitor browser test SKIPPED: ${CHROMIUM} is missing (install it with: apt-get install -y chromium)`,
   );
 
-describe.skipIf(!hasChromium)('monitor: dashboard in headless Chromium after real runs (pglite)', () => {
+describe.skipIf(!hasChromium)('monitor: dashboard in headless Chromium after real runs (embedded server)', () => {
   let db: TestDatabase;
   let history: MonitorHistory;
   let dashboard: Dashboard;
 
   beforeAll(async () => {
-    db = await createTestDatabase('pglite', 'monitor-browser');
+    db = await createTestDatabase('embedded', 'monitor-browser');
     history = await makeHistory(db);
     dashboard = await startTestDashboard(db);
   });

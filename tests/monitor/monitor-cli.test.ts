@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { collect, fixtureHome, runCli, startCli, type CliResult } from '../helpers/cli.js';
-import { createTestDatabase, targetKinds, type TestDatabase } from '../helpers/test-databases.js';
+import { createTestDatabase, smokeKinds, type TestDatabase } from '../helpers/test-databases.js';
 import { makeHistory, type MonitorHistory } from './dashboard-fixture.js';
 
 // every request opens the embedded database and every command starts a process: slow on a busy machine
@@ -15,7 +15,7 @@ function jsonOf(result: CliResult): unknown {
   return JSON.parse(result.stdout);
 }
 
-describe.each(targetKinds)('monitor: dwh monitor, dwh runs and dwh ui on the command line (%s)', (kind) => {
+describe.each(smokeKinds)('monitor: dwh monitor, dwh runs and dwh ui on the command line (%s)', (kind) => {
   let db: TestDatabase;
   let history: MonitorHistory;
   let env: Record<string, string>;

@@ -11,7 +11,7 @@ describe('notify: data quality results in the run e-mail', () => {
   let run: RunRow;
 
   beforeAll(async () => {
-    db = await createTestDatabase('pglite', 'notify-dq');
+    db = await createTestDatabase('embedded', 'notify-dq');
     smtp = await startSmtpServer(SMTP_PASSWORD);
     const cli = await dwh(db, smtp.port, [
       'run',

