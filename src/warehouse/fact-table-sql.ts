@@ -1,4 +1,5 @@
 import { quoteIdent } from '../db/quote.js';
+import { derivedName } from './derived-name.js';
 import { columnList, tableIdent, type Sql, type TableName } from './sql.js';
 import { UNKNOWN_KEY } from './scd-dimension-sql.js';
 
@@ -47,7 +48,7 @@ export function createFactSql(
   keyTypes: Map<string, string>,
 ): Sql[] {
   const fact = tableIdent(spec.table);
-  const name = (suffix: string) => quoteIdent(`${spec.table.table}_${suffix}`);
+  const name = (suffix: string) => quoteIdent(derivedName(spec.table.table, suffix));
   const keys = spec.lookups.map((l) => `  ${quoteIdent(l.factKey)} ${keyTypes.get(l.factKey)!} NOT NULL`);
   const columns = copiedColumns(spec).map(
     (c) =>

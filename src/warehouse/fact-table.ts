@@ -11,6 +11,7 @@ import {
   type FactLookup,
   type FactSpec,
 } from './fact-table-sql.js';
+import { MAX_IDENTIFIER_BYTES } from './derived-name.js';
 import { bucketsInside, createPartitionSql, partitionName, type PartitionGrain } from './partitions.js';
 import type { ScdDimension } from './scd-dimension.js';
 import { requireColumns } from './sql.js';
@@ -121,6 +122,10 @@ function validate(options: FactTableOptions): FactSpec {
   const where = `factTable(${options.table})`;
   if (!options.table) throw new WarehouseError('factTable: table is required');
   if (!options.source) throw new WarehouseError(`${where}: source (the staging table) is required`);
+  if (Buffer.byteLength(options.table) > MAX_IDENTIFIER_BYTES)
+    throw new WarehouseError(
+      `${where}: the table name is ${Buffer.byteLength(options.table)} bytes; PostgreSQL keeps ${MAX_IDENTIFIER_BYTES}`,
+    );
   const grain = requireColumns(`${where}: grain`, options.grain);
   if (!options.dateColumn) throw new WarehouseError(`${where}: dateColumn is required`);
   const partition = options.partition ?? 'none';

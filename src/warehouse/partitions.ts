@@ -1,4 +1,5 @@
 import { quoteIdent } from '../db/quote.js';
+import { derivedName } from './derived-name.js';
 import { dateLiteral, tableIdent, type Sql, type TableName } from './sql.js';
 
 export type PartitionGrain = 'month' | 'day';
@@ -17,10 +18,10 @@ export function bucketOf(date: Date, grain: PartitionGrain): string {
   return grain === 'month' ? `${day.slice(0, 7)}-01` : day;
 }
 
-/** `fact_sales_2026_01` (month) or `fact_sales_2026_01_31` (day). */
+/** `fact_sales_2026_01` (month) or `fact_sales_2026_01_31` (day); shortened with a hash past 63 bytes. */
 export function partitionName(table: string, bucket: string, grain: PartitionGrain): string {
   const parts = bucket.split('-');
-  return `${table}_${(grain === 'month' ? parts.slice(0, 2) : parts).join('_')}`;
+  return derivedName(table, (grain === 'month' ? parts.slice(0, 2) : parts).join('_'));
 }
 
 /**

@@ -1,4 +1,5 @@
 import { quoteIdent } from '../db/quote.js';
+import { derivedName } from './derived-name.js';
 import { columnList, keyJoin, rowHash, tableIdent, type Sql } from './sql.js';
 
 /** A validated dimension declaration: everything the SQL builders need. */
@@ -24,7 +25,7 @@ export const UNKNOWN_KEY = -1;
 const dim = (spec: DimensionSpec) => tableIdent(spec);
 const src = (spec: DimensionSpec) =>
   tableIdent({ schema: spec.sourceSchema ?? spec.schema, table: spec.source });
-const constraintName = (spec: DimensionSpec, suffix: string) => quoteIdent(`${spec.table}_${suffix}`);
+const constraintName = (spec: DimensionSpec, suffix: string) => quoteIdent(derivedName(spec.table, suffix));
 
 /**
  * DDL of the dimension, idempotent: the table (column types copied from staging), its invariants, the

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { errorMessage } from '../core/errors.js';
 import type { TaskContext } from '../core/types.js';
+import { derivedName, MAX_IDENTIFIER_BYTES } from './derived-name.js';
 import { mergeDimensionSql, createDimensionSql, type DimensionSpec } from './scd-dimension-sql.js';
 import { requireColumns } from './sql.js';
 import { requireTableColumns, tableColumns } from './table-columns.js';
@@ -100,6 +101,10 @@ function validate(options: ScdDimensionOptions): DimensionSpec {
   const where = `scdDimension(${options.table})`;
   if (!options.table) throw new WarehouseError('scdDimension: table is required');
   if (!options.source) throw new WarehouseError(`${where}: source (the staging table) is required`);
+  if (Buffer.byteLength(options.table) > MAX_IDENTIFIER_BYTES)
+    throw new WarehouseError(
+      `${where}: the table name is ${Buffer.byteLength(options.table)} bytes; PostgreSQL keeps ${MAX_IDENTIFIER_BYTES}`,
+    );
   const naturalKey = requireColumns(`${where}: naturalKey`, options.naturalKey);
   const scd2 = requireColumns(`${where}: scd2`, options.scd2, true);
   const scd1 = requireColumns(`${where}: scd1`, options.scd1, true);
@@ -192,19 +197,22 @@ function explain(spec: DimensionSpec, end: Date, error: unknown): Error {
     : `end_load_date ${end.toISOString()}`;
   const hints: Array<[string, string]> = [
     [
-      `${spec.table}_validity_check`,
+      derivedName(spec.table, 'validity_check'),
       `an effective time (${at}) is not after the start of the current version: loads of a dimension must move forward in time`,
     ],
     [
-      `${spec.table}_no_overlap`,
+      derivedName(spec.table, 'no_overlap'),
       `a new version would overlap an existing one of the same key: staging ${spec.source} holds the key more ` +
         `than once, or the effective time (${at}) lies before the end of an earlier version`,
     ],
     [
-      `${spec.table}_current_uq`,
+      derivedName(spec.table, 'current_uq'),
       `staging ${spec.source} holds a natural key (${spec.naturalKey.join(', ')}) more than once`,
     ],
-    [`${spec.table}_natural_key_check`, `staging ${spec.source} has a row with a NULL natural key`],
+    [
+      derivedName(spec.table, 'natural_key_check'),
+      `staging ${spec.source} has a row with a NULL natural key`,
+    ],
   ];
   const hint = hints.find(([name]) => message.includes(name));
   // the server's detail names the offending key, e.g. "Key (customer_id, …)=(2, …) conflicts with …"
