@@ -14,6 +14,7 @@ export type ErrorCode =
   | 'TASK_FAILED'
   | 'TASK_TIMEOUT'
   | 'DDL'
+  | 'INPUT'
   | 'INTERRUPTED';
 
 /** Base class of every error dwh raises on purpose; `exitCode` is what the CLI exits with. */
