@@ -15,6 +15,7 @@ export type ErrorCode =
   | 'TASK_FAILED'
   | 'TASK_TIMEOUT'
   | 'DDL'
+  | 'INPUT'
   | 'INTERRUPTED'
   | 'UNHANDLED'
   | 'RUN_LOG';

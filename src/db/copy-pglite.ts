@@ -52,10 +52,11 @@ export function pgliteCopySession(tx: Transaction, chunkBytes = PGLITE_CHUNK_BYT
       let rows = 0;
       let linesBefore = 0;
       let first = true;
-      const send = async (data: Buffer[], records: number) => {
+      // COPY counts physical lines (newlines inside quoted values too): so do the offsets of later pieces
+      const send = async (data: Buffer[], lines: number) => {
         const header = first && piece.header;
         rows += await copyBlob(statement(header), data, linesBefore);
-        linesBefore += records;
+        linesBefore += lines;
         first = false;
       };
       for await (const chunk of stream as AsyncIterable<Buffer>) {
@@ -69,7 +70,7 @@ export function pgliteCopySession(tx: Transaction, chunkBytes = PGLITE_CHUNK_BYT
           pending = [all];
           continue;
         }
-        await send([all.subarray(0, cut.end)], cut.records);
+        await send([all.subarray(0, cut.end)], cut.lines);
         const rest = all.subarray(cut.end);
         pending = rest.length ? [rest] : [];
         size = rest.length;
@@ -81,31 +82,34 @@ export function pgliteCopySession(tx: Transaction, chunkBytes = PGLITE_CHUNK_BYT
 }
 
 /**
- * Finds where a piece of the stream may be cut: after a newline that ends a record. In CSV a newline inside
- * quotes belongs to a value; quotes toggle the state (an escaped `""` toggles twice), so parity is enough.
- * In COPY text format every newline ends a record.
+ * Finds where a piece of the stream may be cut: after a newline that ends a record, and how many lines lie
+ * before the cut. In CSV a newline inside quotes belongs to a value; quotes toggle the state (an escaped `""`
+ * toggles twice), so parity is enough. In COPY text format every newline ends a record.
  */
 class RecordBoundary {
   constructor(private readonly format: 'csv' | 'text') {}
 
-  lastBoundary(buf: Buffer): { end: number; records: number } {
+  lastBoundary(buf: Buffer): { end: number; lines: number } {
     if (this.format === 'text') {
       const end = buf.lastIndexOf(0x0a) + 1;
-      let records = 0;
-      for (let i = buf.indexOf(0x0a); i !== -1 && i < end; i = buf.indexOf(0x0a, i + 1)) records++;
-      return { end, records };
+      let lines = 0;
+      for (let i = buf.indexOf(0x0a); i !== -1 && i < end; i = buf.indexOf(0x0a, i + 1)) lines++;
+      return { end, lines };
     }
     let quoted = false;
     let end = 0;
-    let records = 0;
+    let lines = 0;
+    let linesBeforeEnd = 0;
     for (let i = 0; i < buf.length; i++) {
       const byte = buf[i];
       if (byte === 0x22) quoted = !quoted;
-      else if (byte === 0x0a && !quoted) {
+      else if (byte === 0x0a) {
+        lines++;
+        if (quoted) continue;
         end = i + 1;
-        records++;
+        linesBeforeEnd = lines;
       }
     }
-    return { end, records };
+    return { end, lines: linesBeforeEnd };
   }
 }

@@ -10,7 +10,7 @@ export async function readCsvHeader(
   stream: Readable,
   delimiter: string,
   encoding = 'UTF8',
-): Promise<{ columns: string[]; stream: Readable }> {
+): Promise<{ columns: string[]; stream: Readable; empty: boolean }> {
   const chunks: Buffer[] = [];
   let size = 0;
   for (;;) {
@@ -27,10 +27,19 @@ export async function readCsvHeader(
   }
   const all = Buffer.concat(chunks);
   if (all.length) stream.unshift(all);
-  const text = all.toString(/^latin-?1$/i.test(encoding) ? 'latin1' : 'utf8').replace(/^\uFEFF/, '');
+  const text = decodeHeader(all, encoding).replace(/^\uFEFF/, '');
   const newline = text.indexOf('\n');
   const line = (newline === -1 ? text : text.slice(0, newline)).replace(/\r$/, '');
-  return { columns: splitCsvLine(line, delimiter), stream };
+  // no header line at all (0 bytes, or only blank lines): there is nothing to load by name
+  const empty = text.trim() === '' && (newline === -1 || all.length < HEADER_LIMIT);
+  return { columns: splitCsvLine(line, delimiter), stream, empty };
+}
+
+/** Header bytes as text, in the file's PostgreSQL encoding name (UTF8, LATIN1, WIN1252). */
+function decodeHeader(bytes: Buffer, encoding: string): string {
+  if (/^latin-?1$/i.test(encoding)) return bytes.toString('latin1');
+  if (/^win-?1252$/i.test(encoding)) return new TextDecoder('windows-1252').decode(bytes);
+  return bytes.toString('utf8');
 }
 
 function nextReadable(stream: Readable): Promise<boolean> {

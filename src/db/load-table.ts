@@ -4,15 +4,18 @@ import type { PGlite } from '@electric-sql/pglite';
 import type pg from 'pg';
 import type { TaskContext } from '../core/types.js';
 import { DwhError, EXIT, errorMessage } from '../core/errors.js';
+import { InputError } from '../core/input-error.js';
 import { encodeCopyRows } from './copy-encode.js';
 import { pgliteCopySession } from './copy-pglite.js';
 import { serverCopySession } from './copy-server.js';
 import { CopyLineError, type CopySession } from './copy-session.js';
 import { copyFromStatement } from './copy-sql.js';
 import { readCsvHeader } from './csv-header.js';
+import { CsvScan, recordStartLine } from './csv-scan.js';
 import { LoadProgress } from './load-progress.js';
 import {
   toLoadSource,
+  type BytePart,
   type ByteSource,
   type LoadInput,
   type RowBatch,
@@ -254,11 +257,20 @@ async function copyBytes(
     if (!columns && source.format === 'csv' && source.header) {
       const peeked = await readCsvHeader(stream, source.delimiter ?? ',', source.encoding);
       stream = peeked.stream;
+      if (peeked.empty) {
+        // a file without even a header: an error where the connector knows the file, else nothing to load
+        ctx.log.info(`${target.label}: ${part.name} is empty, nothing loaded from it`);
+        stream.destroy();
+        continue;
+      }
       columns = peeked.columns;
     }
+    const scan = source.format === 'csv' ? new CsvScan() : null;
+    const input = scan ? stream.pipe(scan) : stream;
     const abort = () =>
       stream.destroy(ctx.signal.reason instanceof Error ? ctx.signal.reason : new Error('aborted'));
     ctx.signal.addEventListener('abort', abort, { once: true });
+    stream.once('error', (error) => scan?.destroy(error));
     const statement = (header: boolean) =>
       copyFromStatement({
         ...target,
@@ -269,25 +281,51 @@ async function copyBytes(
         encoding: source.encoding,
         from: session.from,
       });
+    let loaded: number;
     try {
-      rows += await session.copyBytes(
+      loaded = await session.copyBytes(
         (header) => statement(header),
-        stream,
+        input,
         { format: source.format, header: source.header },
         (n) => progress.addBytes(n),
       );
     } catch (error) {
       if (error instanceof CopyLineError) {
-        const where = `${part.name}${error.line !== null ? ` line ${error.line}` : ''}`;
-        throw wrap(target, part.name, error.line, error.cause, where);
+        const line = error.line === null || !scan ? error.line : await startOfRecord(part, error.line);
+        const where = `${part.name}${line !== null ? ` line ${line}` : ''}`;
+        throw wrap(target, part.name, line, error.cause, where);
       }
       throw wrap(target, part.name, null, error, part.name);
     } finally {
       ctx.signal.removeEventListener('abort', abort);
       stream.destroy();
     }
+    if (scan) {
+      if (scan.quotedMarkers) {
+        ctx.log.info(`${target.label}: ${part.name} has ${scan.quotedMarkers} line(s) \\. loaded as data`);
+      }
+      const expected = scan.records - (source.header && scan.records > 0 ? 1 : 0);
+      if (loaded !== expected) {
+        throw new InputError(
+          part.name,
+          null,
+          `COPY loaded ${loaded} rows into ${target.label} but the file holds ${expected} records; nothing was loaded`,
+        );
+      }
+    }
+    rows += loaded;
   }
   return rows;
+}
+
+/** COPY's line counter → the line where the bad record starts; COPY's own number if the file cannot be re-read. */
+async function startOfRecord(part: BytePart, line: number): Promise<number> {
+  try {
+    return await recordStartLine(await part.open(), line);
+  } catch {
+    // the source cannot be read a second time (a stream, not a file): COPY's line is still near the record
+    return line;
+  }
 }
 
 function wrap(

@@ -155,6 +155,53 @@ describe.each(smokeKinds)('loadTable: COPY modes and errors (%s)', (kind) => {
     expect(error.message).toMatch(/extra data/);
   });
 
+  it('pass-through: a line that is just \\. is data, not the end of the data: no row after it is lost', async () => {
+    await warehouse.query('drop table if exists names');
+    await warehouse.query('create table names (name text)');
+    const result = await loadTable(
+      loadContext(warehouse),
+      { table: 'names', mode: 'truncate' },
+      csvFile('marker.csv', 'name\na\n\\.\nb\n\\.'),
+    );
+    expect(result.records).toBe(4);
+    const names = await warehouse.query<{ name: string }>('select name from names order by name');
+    expect(names.map((r) => r.name)).toEqual(['\\.', '\\.', 'a', 'b']);
+  });
+
+  it('pass-through: a \\. line in a file of two columns fails naming the file and line, target kept', async () => {
+    const error = await failure(
+      loadTable(
+        loadContext(warehouse),
+        { table: 'orders', mode: 'truncate' },
+        csvFile('marker2.csv', 'id,name\n1,a\n\\.\n2,b\n'),
+      ),
+    );
+    expect(error).toBeInstanceOf(LoadError);
+    expect(error.message).toMatch(/marker2\.csv line 3/);
+    expect((await rows()).map((r) => r.id)).toEqual([1, 2]);
+  });
+
+  it('pass-through: a malformed record is reported at the physical line where it starts', async () => {
+    const head = 'id,name\n50,"two\nlines"\n51,"three\nlines\nhere"\n52,x\n';
+    const unclosed = await failure(
+      loadTable(
+        loadContext(warehouse),
+        { table: 'orders' },
+        csvFile('open.csv', `${head}53,"opens here\n54,y\n55,z\n`),
+      ),
+    );
+    expect(unclosed.message).toMatch(/open\.csv line 8\b/);
+    expect(unclosed).toMatchObject({ line: 8 });
+    const badValue = await failure(
+      loadTable(
+        loadContext(warehouse),
+        { table: 'orders' },
+        csvFile('value.csv', `${head}x53,"bad id\non two lines"\n54,y\n`),
+      ),
+    );
+    expect(badValue.message).toMatch(/value\.csv line 8\b/);
+  });
+
   it('pass-through: large CSVs are loaded in several COPY pieces with correct error lines', async () => {
     const lines = ['id,name,amount'];
     for (let i = 100; i < 60_100; i++)
