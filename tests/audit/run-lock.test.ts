@@ -6,7 +6,7 @@ import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AttemptRow, RunRow } from '../../src/audit/run-store.js';
 import { collect, fixtureHome, runCli, startCli } from '../helpers/cli.js';
-import { createTestDatabase, smokeKinds, type TestDatabase } from '../helpers/test-databases.js';
+import { createTestDatabase, smokeKinds, targetKinds, type TestDatabase } from '../helpers/test-databases.js';
 
 async function waitForFile(file: string, child: ChildProcess, timeoutMs = 30_000): Promise<string> {
   const started = Date.now();
