@@ -1,12 +1,15 @@
 import type { ResolvedConfig } from '../core/config.js';
 import type { ProjectParameters } from '../core/define-project.js';
 import { discoverProjects, findProject, loadProject, type ProjectRef } from '../core/project-loader.js';
+import type { TaskDefinition } from '../core/types.js';
 
 export interface ScheduledProject {
   ref: ProjectRef;
   parameters: ProjectParameters;
   /** The validated cron expression. */
   schedule: string;
+  /** The factory's tasks (their timeouts and retries bound how long a run may take). */
+  tasks: TaskDefinition[];
 }
 
 /**
@@ -22,11 +25,12 @@ export async function loadScheduledProjects(
     : discoverProjects(config.paths.projectsDir);
   const scheduled: ScheduledProject[] = [];
   for (const ref of refs) {
-    const { parameters } = await loadProject(ref, {
+    const { parameters, factory } = await loadProject(ref, {
       home: config.paths.home,
       overrides: config.settings.projects[ref.name],
     });
-    if (parameters.schedule) scheduled.push({ ref, parameters, schedule: parameters.schedule.trim() });
+    if (parameters.schedule)
+      scheduled.push({ ref, parameters, schedule: parameters.schedule.trim(), tasks: factory.tasks });
   }
   return scheduled;
 }
