@@ -24,7 +24,15 @@ export interface RunLock {
   release(): Promise<void>;
 }
 
-export async function acquireRunLock(warehouse: Warehouse, project: string): Promise<RunLock> {
+/** How often a waiting run tries the lock again. */
+const LOCK_RETRY_MS = 500;
+
+/**
+ * Takes the project's lock. `waitMs` > 0 (`dwh run --wait`, for cron overlaps) waits for the running one to
+ * finish; when it has not finished by then, the run is refused like without waiting. PGlite cannot wait: its
+ * data-directory lock refuses a second process at once.
+ */
+export async function acquireRunLock(warehouse: Warehouse, project: string, waitMs = 0): Promise<RunLock> {
   if (warehouse.kind === 'pglite') {
     const dirLock = warehouse.dirLock!;
     dirLock.annotate(project);
@@ -58,14 +66,20 @@ export async function acquireRunLock(warehouse: Warehouse, project: string): Pro
     );
   }
   const key = `dwh.run:${project}`;
-  const { rows } = await client.query<{ locked: boolean }>(
-    'select pg_try_advisory_lock(hashtextextended($1, 0)) as locked',
-    [key],
-  );
-  if (!rows[0]?.locked) {
-    released = true;
-    await client.end();
-    throw new RunLockedError(project, await describeActiveRun(warehouse, project));
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    const { rows } = await client.query<{ locked: boolean }>(
+      'select pg_try_advisory_lock(hashtextextended($1, 0)) as locked',
+      [key],
+    );
+    if (rows[0]?.locked) break;
+    if (Date.now() >= deadline) {
+      const active = await describeActiveRun(warehouse, project);
+      released = true;
+      await client.end();
+      throw new RunLockedError(project, waitMs > 0 ? `${active}; waited ${waitText(waitMs)}` : active);
+    }
+    await new Promise((resolve) => setTimeout(resolve, Math.min(LOCK_RETRY_MS, deadline - Date.now())));
   }
   return {
     annotate: () => {},
@@ -202,4 +216,8 @@ async function markStaleRunsCrashed(warehouse: Warehouse, project: string, all: 
     );
   }
   return ids;
+}
+
+function waitText(ms: number): string {
+  return ms >= 60_000 ? `${Math.round(ms / 60_000)} min` : `${Math.round(ms / 1000)} s`;
 }

@@ -1,6 +1,7 @@
 import { Option, type Command } from 'commander';
 import type { LoadType } from '../core/types.js';
 import { parseCliDate } from '../audit/window.js';
+import { UsageError } from '../core/errors.js';
 
 export function registerRun(program: Command): void {
   program
@@ -25,6 +26,10 @@ export function registerRun(program: Command): void {
     .option('-t, --tasks <names>', 'comma-separated tasks to run; their dependencies are not pulled in')
     .option('--dry-run', 'print the plan (order, window, disabled tasks) and write nothing')
     .option('--no-email', 'send no e-mail for this run (etl_runs.email_status records the skip)')
+    .option(
+      '-w, --wait [duration]',
+      'when the project is already running, wait for that run to end (30s, 10m, 2h; no value: as long as it takes) instead of exiting 3',
+    )
     .addHelpText(
       'after',
       `
@@ -32,7 +37,8 @@ Examples:
   dwh run demo_sales                       incremental run, window from the previous successful run to today
   dwh run examples/demo_sales -l F         full load from the project's fullLoadStartDate
   dwh run demo_sales -s 2026-10-01 -e 2026-10-08 --tasks transform_daily
-  dwh run demo_sales --dry-run`,
+  dwh run demo_sales --dry-run
+  dwh run demo_sales --wait 30m            from cron: an overlapping run waits for the previous one`,
     )
     .action(async (project: string, options: RunCliOptions) => {
       const { runProject } = await import('../core/run-project.js');
@@ -46,6 +52,7 @@ Examples:
           ...(options.tasks ? { tasks: splitList(options.tasks) } : {}),
           dryRun: Boolean(options.dryRun),
           email: options.email !== false,
+          ...(options.wait === undefined ? {} : { waitForLockMs: parseWait(options.wait) }),
         },
         (line) => process.stdout.write(`${line}\n`),
       );
@@ -62,6 +69,18 @@ interface RunCliOptions {
   dryRun?: boolean;
   /** false with --no-email */
   email?: boolean;
+  /** true for a bare --wait */
+  wait?: string | true;
+}
+
+const WAIT_UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000 };
+
+/** `--wait 30s | 10m | 2h`; a bare `--wait` waits as long as it takes. */
+function parseWait(value: string | true): number {
+  if (value === true) return Number.POSITIVE_INFINITY;
+  const match = /^(\d+)\s*(s|m|h)$/.exec(value.trim());
+  if (!match) throw new UsageError(`--wait: '${value}' is not a duration like 30s, 10m or 2h`);
+  return Number(match[1]) * WAIT_UNITS[match[2]!]!;
 }
 
 function splitList(value: string): string[] {

@@ -54,6 +54,9 @@ export interface RunRequest {
   cwd?: string;
   /** Send the run's e-mail as configured; false is `--no-email`. (Default: true) */
   email?: boolean;
+  /** When another run of the project holds its lock, wait this long for it (`--wait`); Infinity waits as
+   * long as it takes. (Default: 0, refused at once with exit 3) */
+  waitForLockMs?: number;
   /** The backfill this run belongs to: recorded as etl_runs.backfill_id. (Default: none) */
   backfillId?: number;
   /**
@@ -140,7 +143,7 @@ export async function runProject(request: RunRequest, print: Printer = () => {})
     }
     // A session's owner (a backfill) migrated, took the lock and recovered crashed runs once for all windows.
     if (!session) await migrate(warehouse);
-    lock = session?.lock ?? (await acquireRunLock(warehouse, ref.name));
+    lock = session?.lock ?? (await acquireRunLock(warehouse, ref.name, request.waitForLockMs));
     const crashed = session ? [] : await recoverCrashedRuns(warehouse, ref.name, { onWait: print });
     const window = await planWindow(warehouse, project, loadType, request, false);
     return await executeRun({

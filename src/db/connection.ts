@@ -59,7 +59,8 @@ export async function openWarehouse(options: OpenWarehouseOptions): Promise<Ware
 async function openEmbeddedServer(dir: string): Promise<Warehouse> {
   const { ensureEmbeddedServer } = await import('./embedded-server.js');
   const server = await ensureEmbeddedServer(dir);
-  const where = path.relative(process.cwd(), dir) || dir;
+  const relative = path.relative(process.cwd(), dir);
+  const where = relative && !relative.startsWith('..') ? relative : dir;
   return openServer(
     server.url,
     `embedded PostgreSQL ${server.state.major} server in ${where} (${server.state.host}:${server.state.port})`,

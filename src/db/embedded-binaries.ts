@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, symlinkSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
@@ -35,6 +35,7 @@ export function embeddedBinaries(): EmbeddedBinaries {
   const { version } = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as {
     version: string;
   };
+  hydrateSymlinks(root);
   const bin = path.join(root, 'native', 'bin');
   const exe = process.platform === 'win32' ? '.exe' : '';
   return {
@@ -43,4 +44,28 @@ export function embeddedBinaries(): EmbeddedBinaries {
     postgres: path.join(bin, `postgres${exe}`),
     major: Number.parseInt(version, 10),
   };
+}
+
+/**
+ * npm packages cannot hold symbolic links, so the platform package lists its library links in
+ * native/pg-symlinks.json and recreates them in a postinstall script. An install that skipped scripts
+ * (`--ignore-scripts`, a package manager that asks first) has none: the server would not find its libraries.
+ */
+function hydrateSymlinks(root: string): void {
+  let links: { source: string; target: string }[];
+  try {
+    links = JSON.parse(readFileSync(path.join(root, 'native', 'pg-symlinks.json'), 'utf8')) as typeof links;
+  } catch {
+    // no list: a platform package without links (Windows)
+    return;
+  }
+  for (const { source, target } of links) {
+    const link = path.join(root, target);
+    if (existsSync(link)) continue;
+    try {
+      symlinkSync(path.relative(path.dirname(link), path.join(root, source)), link);
+    } catch {
+      // a read-only install: the server's own error (a missing library) will say what is wrong
+    }
+  }
 }

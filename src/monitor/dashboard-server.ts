@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { listRunningRuns } from '../audit/active-runs.js';
 import type { ResolvedConfig } from '../core/config.js';
 import { errorMessage } from '../core/errors.js';
 import type { Warehouse } from '../db/connection.js';
@@ -114,8 +115,16 @@ function decodePath(segment: string): string {
 
 /** Paths → handlers. The run id pattern only admits digits, so no other text reaches a query. */
 const ROUTES: [RegExp, Route][] = [
-  [/^\/$/, async (_m, c) => ok('html', renderGrid(await gridData(c), c.now, c.warehouse))],
-  [/^\/api\/grid$/, async (_m, c) => json({ generatedAt: c.now, projects: await gridData(c) })],
+  [
+    /^\/$/,
+    async (_m, c) =>
+      ok('html', renderGrid(await gridData(c), c.now, c.warehouse, await c.use(listRunningRuns))),
+  ],
+  [
+    /^\/api\/grid$/,
+    async (_m, c) =>
+      json({ generatedAt: c.now, projects: await gridData(c), running: await c.use(listRunningRuns) }),
+  ],
   [
     /^\/runs\/(\d{1,18})$/,
     async (m, c) => {

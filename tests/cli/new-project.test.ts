@@ -1,10 +1,11 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { firstLoadStart } from '../../src/cli/new-project-templates.js';
+import { stopEmbeddedServer } from '../../src/db/embedded-server.js';
 import { repoRoot, runCli } from '../helpers/cli.js';
 
 const exec = promisify(execFile);
@@ -18,19 +19,24 @@ describe('cli: init, new and the generated launchers', () => {
   let env: Record<string, string>;
   beforeAll(() => {
     home = mkdtempSync(path.join(os.tmpdir(), 'dwh-user-'));
+    // the embedded server runs as another OS account when the tests run as root
+    chmodSync(home, 0o755);
     mkdirSync(path.join(home, 'node_modules', '.bin'), { recursive: true });
     symlinkSync(repoRoot, path.join(home, 'node_modules', 'dwh'));
     symlinkSync('../dwh/dist/cli/main.js', path.join(home, 'node_modules', '.bin', 'dwh'));
     env = { DWH_HOME: home };
   });
-  afterAll(() => rmSync(home, { recursive: true, force: true }));
+  afterAll(async () => {
+    await stopEmbeddedServer(path.join(home, 'metadata', 'postgres'));
+    rmSync(home, { recursive: true, force: true });
+  });
 
-  it('init writes config/dwh.yaml and creates the audit schema in the embedded database', async () => {
+  it('init writes config/dwh.yaml and creates the audit schema in the embedded server it starts', async () => {
     const result = await runCli(['init'], { env, cwd: home });
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/created config\/dwh\.yaml/);
     expect(result.stdout).toMatch(
-      /audit schema dwh ready in .*pglite \(env local\): (\d+)\/\1 migrations applied/,
+      /audit schema dwh ready in embedded PostgreSQL 18 server in metadata\/postgres \(127\.0\.0\.1:\d+\) \(env local\): (\d+)\/\1 migrations applied/,
     );
     expect(readFileSync(path.join(home, 'config', 'dwh.yaml'), 'utf8')).toContain(
       'defaultEnvironment: local',

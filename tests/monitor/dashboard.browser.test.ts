@@ -14,7 +14,7 @@ if (!hasChromium)
     `monitor browser test SKIPPED: ${CHROMIUM} is missing (install it with: apt-get install -y chromium)`,
   );
 
-describe.skipIf(!hasChromium)('monitor: dashboard in headless Chromium after real runs (embedded server)', () => {
+describe.skipIf(!hasChromium)('monitor: dashboard in headless Chromium after real runs', () => {
   let db: TestDatabase;
   let history: MonitorHistory;
   let dashboard: Dashboard;

@@ -3,7 +3,9 @@ import { href, html } from '../html.js';
 import type { ProjectHealth } from '../project-health.js';
 import type { RunSummary } from '../run-history.js';
 import { TREND_RECENT_RUNS } from '../run-stats.js';
+import type { RunningRun } from '../../audit/active-runs.js';
 import { legend, page, statusBadge } from './layout.js';
+import { LIVE_REFRESH_SECONDS, renderRunning } from './running-section.js';
 
 /** Runs per project shown as cells, oldest left, like Airflow's grid. */
 export const GRID_COLUMNS = 25;
@@ -16,7 +18,12 @@ export function runTitle(run: RunSummary): string {
   );
 }
 
-export function renderGrid(projects: ProjectHealth[], now: Date, warehouse: string): string {
+export function renderGrid(
+  projects: ProjectHealth[],
+  now: Date,
+  warehouse: string,
+  running: RunningRun[] = [],
+): string {
   const rows = projects.map((p) => {
     const cells = [...p.runs.slice(0, GRID_COLUMNS)].reverse();
     const padding = GRID_COLUMNS - cells.length;
@@ -84,7 +91,7 @@ export function renderGrid(projects: ProjectHealth[], now: Date, warehouse: stri
       Each project's last ${GRID_COLUMNS} runs, oldest left. Click a cell for its tasks, log and data quality
       results. Times are UTC.
     </p>
-    ${legend(['success', 'failed', 'crashed', 'running'])}
+    ${renderRunning(running, now)} ${legend(['success', 'failed', 'crashed', 'running'])}
     ${
       projects.length === 0
         ? html`<p class="notice">
@@ -108,5 +115,6 @@ export function renderGrid(projects: ProjectHealth[], now: Date, warehouse: stri
             </tbody>
           </table>`
     }`;
-  return page({ title: 'Runs grid', section: 'grid', warehouse, refreshSeconds: 30 }, body);
+  const refreshSeconds = running.length ? LIVE_REFRESH_SECONDS : 30;
+  return page({ title: 'Runs grid', section: 'grid', warehouse, refreshSeconds }, body);
 }
