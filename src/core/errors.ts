@@ -17,6 +17,7 @@ export type ErrorCode =
   | 'DDL'
   | 'INTERRUPTED'
   | 'UNHANDLED'
+  | 'ATTEMPT_ENDED'
   | 'RUN_LOG';
 
 /** Base class of every error dwh raises on purpose; `exitCode` is what the CLI exits with. */
