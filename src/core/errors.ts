@@ -18,6 +18,7 @@ export type ErrorCode =
   | 'INPUT'
   | 'INTERRUPTED'
   | 'UNHANDLED'
+  | 'ATTEMPT_ENDED'
   | 'RUN_LOG';
 
 /** Base class of every error dwh raises on purpose; `exitCode` is what the CLI exits with. */

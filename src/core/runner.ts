@@ -172,6 +172,8 @@ export async function runTasks(options: RunnerOptions): Promise<RunnerResult> {
         await sleep(delay, options.interrupt);
       } finally {
         options.interrupt?.removeEventListener('abort', onInterrupt);
+        // fences the attempt's ctx (see attempt-fence.ts) and tells work it left behind to stop
+        if (!controller.signal.aborted) controller.abort(new Error('the attempt finished'));
       }
     }
     outcome.durationMs = Date.now() - started;

@@ -5,6 +5,7 @@ import type { ConnectorRegistry } from '../connectors/registry.js';
 import type { Warehouse } from '../db/connection.js';
 import { bindNamedParams } from '../db/named-params.js';
 import { splitSqlStatements } from '../db/split-sql.js';
+import { createAttemptFence, type AttemptFence } from './attempt-fence.js';
 import type { ProjectParameters } from './define-project.js';
 import type { OutputWriter } from './output.js';
 import type { LoadWindow, SqlRunner, TaskContext, TaskResult } from './types.js';
@@ -29,6 +30,9 @@ export function createTaskContext(
   signal: AbortSignal,
   report: (result: TaskResult) => void,
 ): TaskContext {
+  const log = base.log.child({ task, attempt });
+  // after the attempt ends (its signal aborts), nothing of this ctx may touch the warehouse or the run again
+  const fence = createAttemptFence(task, attempt, signal, log);
   return {
     project: base.project,
     projectDir: base.projectDir,
@@ -36,16 +40,17 @@ export function createTaskContext(
     runId: base.runId,
     task: { name: task, attempt },
     window: base.window,
-    db: base.warehouse.knex,
-    sql: createSqlRunner(base),
-    log: base.log.child({ task, attempt }),
+    db: fence.knex(base.warehouse.knex),
+    sql: createSqlRunner(base, fence),
+    log,
     signal,
-    report,
+    report: fence.guard('ctx.report', report),
     output: base.output,
-    connector: (name) =>
-      base.connectors
-        ? base.connectors.get(name)
-        : Promise.reject(new Error(`ctx.connector('${name}'): connectors are not available here`)),
+    connector: async (name) => {
+      fence.check(`ctx.connector('${name}')`);
+      if (!base.connectors) throw new Error(`ctx.connector('${name}'): connectors are not available here`);
+      return base.connectors.get(name);
+    },
   };
 }
 
@@ -54,9 +59,11 @@ export function createTaskContext(
  * file of the project statement by statement with `:name` parameters; `:start_load_date`, `:end_load_date`,
  * `:previous_max_date` and `:run_id` are always available. It returns the rows of the last statement.
  */
-function createSqlRunner(base: ContextBase): SqlRunner {
-  const run = (<Row>(text: string, values?: readonly unknown[]) =>
-    base.warehouse.query<Row>(text, values)) as SqlRunner;
+function createSqlRunner(base: ContextBase, fence: AttemptFence): SqlRunner {
+  const run = (async <Row>(text: string, values?: readonly unknown[]) => {
+    fence.check('ctx.sql');
+    return base.warehouse.query<Row>(text, values);
+  }) as SqlRunner;
   run.file = async <Row>(relativePath: string, params: Record<string, unknown> = {}) => {
     const file = path.resolve(base.projectDir, relativePath);
     const shown = path.relative(base.projectDir, file);
@@ -70,6 +77,7 @@ function createSqlRunner(base: ContextBase): SqlRunner {
     let rows: Row[] = [];
     for (const statement of splitSqlStatements(readFileSync(file, 'utf8'))) {
       const bound = bindNamedParams(statement.text, all, `${shown} line ${statement.line}`);
+      fence.check(`ctx.sql.file('${shown}')`);
       try {
         rows = await base.warehouse.query<Row>(bound.text, bound.values);
       } catch (error) {

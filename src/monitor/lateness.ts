@@ -29,6 +29,8 @@ export interface LatenessInput {
   lastSuccessStart: Date | null;
   /** Start of a run of the project that is still running, if any. */
   runningSince: Date | null;
+  /** The latest run recorded as running whose heartbeat is stale: it does not count as running. (Default: none) */
+  lostRun?: { runId: number; startedAt: Date; heartbeatAt: Date } | null;
   now: Date;
   graceMs: number;
 }
@@ -71,15 +73,24 @@ export function assessLateness(input: LatenessInput): Lateness {
   if (runningSince && runningSince.getTime() >= due.getTime())
     return { state: 'running', due, next, lateByMs: null, reason: 'the run for this schedule is running' };
   const overdue = now.getTime() - due.getTime();
+  const lost = input.lostRun
+    ? `; run ${input.lostRun.runId} was lost (recorded as running, no heartbeat since ${input.lostRun.heartbeatAt.toISOString()})`
+    : '';
   if (overdue <= input.graceMs)
-    return { state: 'waiting', due, next, lateByMs: null, reason: 'due recently; within the grace period' };
+    return {
+      state: 'waiting',
+      due,
+      next,
+      lateByMs: null,
+      reason: `due recently; within the grace period${lost}`,
+    };
   if (!lastSuccessStart)
-    return { state: 'never_succeeded', due, next, lateByMs: overdue, reason: 'no successful run yet' };
+    return { state: 'never_succeeded', due, next, lateByMs: overdue, reason: `no successful run yet${lost}` };
   return {
     state: 'late',
     due,
     next,
     lateByMs: overdue,
-    reason: 'no successful run started since it was last due',
+    reason: `no successful run started since it was last due${lost}`,
   };
 }

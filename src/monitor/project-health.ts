@@ -30,7 +30,7 @@ export async function projectHealth(
   recent = RECENT_RUNS,
 ): Promise<ProjectHealth[]> {
   const hasAudit = await auditExists(warehouse);
-  const runs = hasAudit ? await recentRunsByProject(warehouse, recent) : [];
+  const runs = hasAudit ? await recentRunsByProject(warehouse, recent, now) : [];
   const successes = hasAudit ? await lastSuccesses(warehouse) : new Map<string, RunSummary>();
   const names = new Set([...catalog.map((c) => c.name), ...runs.map((r) => r.project)]);
   const byName = new Map(catalog.map((c) => [c.name, c]));
@@ -39,7 +39,9 @@ export async function projectHealth(
       const entry = byName.get(name);
       const own = runs.filter((r) => r.project === name);
       const lastSuccess = successes.get(name) ?? null;
+      // a lost run (stale heartbeat) is not running: the project counts as late once its grace has passed
       const running = own.find((r) => r.status === 'running') ?? null;
+      const lost = own.find((r) => r.status === 'lost') ?? null;
       const usual = median(own.filter((r) => r.status === 'success').map((r) => r.durationMs ?? 0));
       return {
         project: name,
@@ -53,6 +55,7 @@ export async function projectHealth(
           schedule: entry?.schedule,
           lastSuccessStart: lastSuccess?.startedAt ?? null,
           runningSince: running?.startedAt ?? null,
+          lostRun: lost,
           now,
           graceMs: graceFor(usual),
         }),

@@ -1,11 +1,18 @@
 import type { AttemptRow, RunRow } from '../audit/run-store.js';
 import type { RunStatus } from '../core/types.js';
 import type { Warehouse } from '../db/connection.js';
+import { isHeartbeatStale } from '../audit/run-liveness.js';
 
 /**
  * Read-only queries on the run audit (`dwh.etl_runs`, `dwh.etl_task_runs`). Nothing here migrates: a database
  * that no run has touched yet simply has no history (`auditExists` is false).
  */
+
+/**
+ * How the monitor shows a run's status: `lost` is a run still recorded as `running` whose heartbeat is stale
+ * (its process is gone; the next start of the project will mark it crashed).
+ */
+export type ShownRunStatus = RunStatus | 'lost';
 
 /** A run as the monitor shows it: the audit row plus its duration (null while running). */
 export interface RunSummary {
@@ -13,7 +20,7 @@ export interface RunSummary {
   project: string;
   environment: string;
   version: string;
-  status: RunStatus;
+  status: ShownRunStatus;
   loadType: string;
   windowStart: Date;
   windowEnd: Date;
@@ -25,6 +32,7 @@ export interface RunSummary {
   host: string;
   pid: number;
   heartbeatAt: Date;
+  heartbeatMs: number | null;
   gitSha: string | null;
   targetTable: string | null;
 }
@@ -46,14 +54,19 @@ export async function auditExists(warehouse: Warehouse): Promise<boolean> {
   return Boolean(row?.t);
 }
 
-export function toRunSummary(row: RunRow): RunSummary {
+/** `now` decides whether a running run's heartbeat is stale. (Default: the current time) */
+export function toRunSummary(row: RunRow, now = new Date()): RunSummary {
   const endedAt = row.end_script_execution_time;
+  const heartbeatMs =
+    row.heartbeat_ms === null || row.heartbeat_ms === undefined ? null : Number(row.heartbeat_ms);
+  const lost =
+    row.status === 'running' && isHeartbeatStale({ heartbeatAt: row.heartbeat_at, heartbeatMs }, now);
   return {
     runId: Number(row.run_id),
     project: row.project_name,
     environment: row.environment,
     version: row.script_version,
-    status: row.status,
+    status: lost ? 'lost' : row.status,
     loadType: row.load_type,
     windowStart: row.start_load_date,
     windowEnd: row.end_load_date,
@@ -65,6 +78,7 @@ export function toRunSummary(row: RunRow): RunSummary {
     host: row.host,
     pid: row.pid,
     heartbeatAt: row.heartbeat_at,
+    heartbeatMs,
     gitSha: row.git_sha,
     targetTable: row.target_table,
   };
@@ -85,7 +99,11 @@ export function toAttemptSummary(row: AttemptRow): AttemptSummary {
 }
 
 /** The `perProject` most recent runs of every project, newest first within each project. */
-export async function recentRunsByProject(warehouse: Warehouse, perProject: number): Promise<RunSummary[]> {
+export async function recentRunsByProject(
+  warehouse: Warehouse,
+  perProject: number,
+  now = new Date(),
+): Promise<RunSummary[]> {
   const rows = await warehouse.query<RunRow>(
     `select * from (
        select r.*, row_number() over (partition by project_name order by run_id desc) as recent_rank
@@ -94,7 +112,7 @@ export async function recentRunsByProject(warehouse: Warehouse, perProject: numb
      order by project_name, run_id desc`,
     [perProject],
   );
-  return rows.map(toRunSummary);
+  return rows.map((row) => toRunSummary(row, now));
 }
 
 export async function projectRuns(
@@ -106,7 +124,7 @@ export async function projectRuns(
     `select * from dwh.etl_runs where project_name = $1 order by run_id desc limit $2`,
     [project, limit],
   );
-  return rows.map(toRunSummary);
+  return rows.map((row) => toRunSummary(row));
 }
 
 export async function findRun(warehouse: Warehouse, runId: number): Promise<RunSummary | null> {

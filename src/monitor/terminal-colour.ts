@@ -5,6 +5,7 @@ const CODES: Record<string, number> = {
   pass: 32,
   failed: 31,
   crashed: 35,
+  lost: 35,
   late: 31,
   never_succeeded: 31,
   invalid_schedule: 31,

@@ -72,6 +72,7 @@ function runs(specs: [status: RunSummary['status'], durationMs: number, records:
     host: 'h',
     pid: 1,
     heartbeatAt: at('2026-01-02T00:00:00Z'),
+    heartbeatMs: null,
     gitSha: null,
     targetTable: null,
   }));

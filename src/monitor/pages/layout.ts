@@ -24,7 +24,7 @@ a { color:#1f5fbf; }
 .cell { display:inline-block; width:16px; height:16px; border-radius:3px; background:var(--off); }
 .cell.empty { background:transparent; border:1px dashed var(--line); }
 .st-success { background:var(--ok); fill:var(--ok); } .st-failed { background:var(--fail); fill:var(--fail); }
-.st-crashed { background:var(--crash); fill:var(--crash); } .st-running { background:var(--run); fill:var(--run); }
+.st-crashed, .st-lost { background:var(--crash); fill:var(--crash); } .st-running { background:var(--run); fill:var(--run); }
 .st-up_for_retry { background:var(--retry); fill:var(--retry); } .st-upstream_failed { background:var(--up); fill:var(--up); }
 .st-disabled { background:var(--off); fill:var(--off); }
 .st-pass { background:var(--ok); } .st-warn { background:var(--warn); } .st-fail, .st-error { background:var(--fail); }

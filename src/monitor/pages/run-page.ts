@@ -28,7 +28,14 @@ export function renderRun(data: RunPageData, now: Date, warehouse: string): stri
       <dd>${formatInstant(run.startedAt)}</dd>
       <dt>ended</dt>
       <dd>
-        ${run.endedAt ? formatInstant(run.endedAt) : html`still running, last heartbeat ${formatInstant(run.heartbeatAt)}`}
+        ${
+          run.endedAt
+            ? formatInstant(run.endedAt)
+            : run.status === 'lost'
+              ? html`lost: recorded as running, but no heartbeat since ${formatInstant(run.heartbeatAt)} (the
+                next start of the project marks it crashed)`
+              : html`still running, last heartbeat ${formatInstant(run.heartbeatAt)}`
+        }
       </dd>
       <dt>duration</dt>
       <dd>${formatDuration(run.durationMs ?? now.getTime() - run.startedAt.getTime())}</dd>
