@@ -19,6 +19,7 @@ export type {
 export type { OutputWriter, CsvRow } from './core/output.js';
 export {
   ConfigError,
+  DataError,
   DwhError,
   FactoryError,
   ProjectLoadError,
@@ -117,7 +118,7 @@ export { aggregationTask, refreshAggregation } from './warehouse/aggregations.js
 export { inTransaction } from './warehouse/transaction.js';
 export type { TxQuery } from './warehouse/transaction.js';
 export type { Sql, TableName } from './warehouse/sql.js';
-export { StagingCheckError, WarehouseError } from './warehouse/warehouse-error.js';
+export { StagingCheckError, UnknownMembersError, WarehouseError } from './warehouse/warehouse-error.js';
 export { runBackfill } from './deploy/backfill.js';
 export type { BackfillReport, BackfillRequest } from './deploy/backfill.js';
 export { planBackfillWindows } from './deploy/backfill-windows.js';

@@ -16,6 +16,7 @@ export type ErrorCode =
   | 'TASK_TIMEOUT'
   | 'DDL'
   | 'INPUT'
+  | 'DATA'
   | 'INTERRUPTED'
   | 'UNHANDLED'
   | 'ATTEMPT_ENDED'
@@ -145,6 +146,27 @@ export class TaskFailedError extends DwhError {
       exitCode: EXIT.runFailed,
     });
   }
+}
+
+/**
+ * Brand of errors that fail the same way on every attempt. A `Symbol.for` key rather than `instanceof`: each
+ * project file is imported with its own copy of the library, so its error classes are not the runner's.
+ */
+const NOT_RETRYABLE = Symbol.for('dwh.error.notRetryable');
+
+/** The data itself is wrong (a threshold on the loaded rows is exceeded): the same input fails again, so no retry. */
+export class DataError extends DwhError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('DATA', message, { ...options, exitCode: EXIT.runFailed });
+  }
+  get [NOT_RETRYABLE](): true {
+    return true;
+  }
+}
+
+/** False for errors a retry cannot fix (data errors), from this or any other copy of the library. */
+export function isRetryable(thrown: unknown): boolean {
+  return !(typeof thrown === 'object' && thrown !== null && NOT_RETRYABLE in thrown);
 }
 
 export class DdlError extends DwhError {

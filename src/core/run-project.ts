@@ -466,5 +466,6 @@ function printSummary(print: Printer, runId: number, status: string, result: Run
     print(
       `  ${t.name.padEnd(width)}  ${t.status.padEnd(15)}  ${String(t.attempts).padStart(8)}  ${String(t.records).padStart(9)}  ${(t.durationMs / 1000).toFixed(2)} s${t.error ? `  ${t.error}` : ''}`,
     );
+    for (const warning of t.warnings) print(`  ${' '.repeat(width)}  warning: ${warning}`);
   }
 }

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { ProjectParameters } from './define-project.js';
-import { DwhError, TaskTimeoutError, errorDetail, errorMessage } from './errors.js';
+import { DwhError, TaskTimeoutError, errorDetail, errorMessage, isRetryable } from './errors.js';
 import { resolveRetryPolicy, retryDelay } from './retry-policy.js';
 import type { PlannedTask } from './task-graph.js';
 import type { AttemptStatus, TaskContext, TaskResult } from './types.js';
@@ -17,6 +17,8 @@ export interface TaskOutcome {
   records: number;
   /** Rows the successful attempt set aside as rejects. */
   rejected: number;
+  /** What the last attempt reported as worth a reader's attention (e.g. facts mapped to the unknown member). */
+  warnings: string[];
   durationMs: number;
   error: string | null;
   /** Message plus stack, for e-mails. */
@@ -81,7 +83,7 @@ export async function runTasks(options: RunnerOptions): Promise<RunnerResult> {
   const { plan, hooks, log, project } = options;
   const sleep = options.sleep ?? abortableSleep;
   const outcomes = new Map<string, TaskOutcome>();
-  const totals: Reported = { records: 0, rejected: 0, min: null, max: null };
+  const totals: Reported = { records: 0, rejected: 0, min: null, max: null, warnings: [] };
   let firstError: string | null = null;
 
   for (const { task, dependsOn } of plan) {
@@ -92,6 +94,7 @@ export async function runTasks(options: RunnerOptions): Promise<RunnerResult> {
       attempts: 0,
       records: 0,
       rejected: 0,
+      warnings: [],
       durationMs: 0,
       error: null,
       errorDetail: null,
@@ -123,7 +126,7 @@ export async function runTasks(options: RunnerOptions): Promise<RunnerResult> {
     const started = Date.now();
     for (let attempt = 1; ; attempt++) {
       outcome.attempts = attempt;
-      const reported: Reported = { records: 0, rejected: 0, min: null, max: null };
+      const reported: Reported = { records: 0, rejected: 0, min: null, max: null, warnings: [] };
       const controller = new AbortController();
       const onInterrupt = () => controller.abort(options.interrupt?.reason);
       options.interrupt?.addEventListener('abort', onInterrupt, { once: true });
@@ -136,6 +139,7 @@ export async function runTasks(options: RunnerOptions): Promise<RunnerResult> {
         const ctx = hooks.context(task.name, attempt, controller.signal, report);
         const result = await runAttempt(() => task.fn(ctx), controller, task.name, timeoutMs);
         if (result) report(result);
+        outcome.warnings = reported.warnings;
         outcome.status = 'success';
         outcome.records = reported.records;
         outcome.rejected = reported.rejected;
@@ -151,7 +155,7 @@ export async function runTasks(options: RunnerOptions): Promise<RunnerResult> {
       } catch (thrown) {
         const message = errorMessage(thrown);
         const interrupted = options.interrupt?.aborted ?? false;
-        const retry = attempt <= policy.retries && !interrupted;
+        const retry = attempt <= policy.retries && !interrupted && isRetryable(thrown);
         await hooks.attemptEnded(
           task.name,
           attempt,
@@ -160,6 +164,7 @@ export async function runTasks(options: RunnerOptions): Promise<RunnerResult> {
           message,
         );
         if (!retry) {
+          outcome.warnings = reported.warnings;
           outcome.status = 'failed';
           outcome.error = message;
           outcome.errorDetail = errorDetail(thrown);
@@ -255,6 +260,7 @@ function mergeReport(into: Reported, result: TaskResult, task: string) {
     }
     into.records += result.records;
   }
+  for (const warning of result.warnings ?? []) into.warnings.push(String(warning));
   into.min = minDate(into.min, toDate(result.dataMinDate, 'dataMinDate', task));
   into.max = maxDate(into.max, toDate(result.dataMaxDate, 'dataMaxDate', task));
 }
@@ -264,6 +270,7 @@ interface Reported {
   rejected: number;
   min: Date | null;
   max: Date | null;
+  warnings: string[];
 }
 
 const counts = (reported: Reported): AttemptCounts => ({

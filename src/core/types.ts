@@ -31,6 +31,8 @@ export interface TaskResult {
   rejected?: number;
   dataMinDate?: Date | string | null;
   dataMaxDate?: Date | string | null;
+  /** Lines for the reader of the run: shown under the task in the run summary and the e-mail. */
+  warnings?: string[];
 }
 
 /** Run statuses as stored in `etl_runs.status`. */

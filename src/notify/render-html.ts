@@ -53,6 +53,14 @@ export function renderHtml(content: EmailContent): string {
       '</table>',
     );
   }
+  if (content.warnings.length) {
+    parts.push(
+      '<h3>Warnings</h3>',
+      '<ul data-section="warnings">',
+      ...content.warnings.map((w) => `<li><b>${e(w.task)}</b>: ${e(w.text)}</li>`),
+      '</ul>',
+    );
+  }
   if (content.checks) {
     const { total, passed, rows } = content.checks;
     parts.push(

@@ -32,6 +32,10 @@ export function renderText(content: EmailContent): string {
     lines.push(...table(TASK_COLUMNS, rows));
   }
 
+  if (content.warnings.length) {
+    lines.push('', 'Warnings', '', ...content.warnings.map((w) => `[${w.task}] ${w.text}`));
+  }
+
   if (content.checks) {
     const { total, passed, rows } = content.checks;
     lines.push('', 'Data quality', '', `${total} check(s): ${passed} passed, ${rows.length} did not pass`);

@@ -83,6 +83,8 @@ export interface EmailContent {
   status: 'success' | 'failed';
   info: [label: string, value: string][];
   tasks: TaskRow[];
+  /** What tasks reported as warnings (e.g. facts mapped to the unknown member), one line each. */
+  warnings: { task: string; text: string }[];
   /** Null when the run executed no data quality check. */
   checks: CheckSummary | null;
   errors: ErrorBlock[];
@@ -106,6 +108,7 @@ const MAX_SUBJECT_ERROR = 120;
  */
 export class RunEmail {
   private readonly tasks: TaskRow[] = [];
+  private readonly warnings: EmailContent['warnings'] = [];
   private readonly errors: ErrorBlock[] = [];
   private readonly logs: LogBlock[] = [];
   private checks: CheckSummary | null = null;
@@ -122,6 +125,7 @@ export class RunEmail {
       records: formatCount(task.records),
       error: task.error ? truncate(redactText(task.error), MAX_TABLE_ERROR) : '',
     });
+    for (const text of task.warnings) this.warnings.push({ task: task.name, text: redactText(text) });
     return this;
   }
 
@@ -196,6 +200,7 @@ export class RunEmail {
         ['Host', info.host],
       ].map(([label, value]) => [label!, redactText(value!)]),
       tasks: [...this.tasks],
+      warnings: [...this.warnings],
       checks: this.checks && { ...this.checks, rows: [...this.checks.rows] },
       errors: [...this.errors],
       logs: [...this.logs],

@@ -17,10 +17,17 @@ export interface FactLookup {
   naturalKey: string[];
   /** Staging column of the event time for point-in-time lookups (versioned dimensions only). */
   asOf: string | null;
+  /**
+   * Point-in-time lookups of an event before the key's first version: that first version, or the unknown
+   * member (strict point in time).
+   */
+  beforeFirstVersion: 'first-version' | 'unknown';
   /** The dimension has versions (`valid_from`, `valid_to`, `is_current`). */
   versioned: boolean;
   /** A missing member: the unknown member −1, or an inferred member inserted into the dimension. */
   missing: 'unknown' | 'inferred';
+  /** The largest share of facts allowed to point at the unknown member, or null for no limit. */
+  maxUnknownRatio: number | null;
   /** Versioned dimensions: number of type-2 and type-1 attributes (for the hashes of an inferred member). */
   attributeCounts?: { scd2: number; scd1: number };
 }
@@ -109,7 +116,18 @@ function lookupJoin(lookup: FactLookup, alias: string): string {
   );
   if (lookup.versioned && lookup.asOf) {
     const at = `s.${quoteIdent(lookup.asOf)}::timestamptz`;
-    keys.push(`${at} >= ${alias}.valid_from`, `${at} < ${alias}.valid_to`);
+    if (lookup.beforeFirstVersion === 'unknown') {
+      keys.push(`${at} >= ${alias}.valid_from`, `${at} < ${alias}.valid_to`);
+    } else {
+      // the key existed before the dimension first saw it: its first version stretches back in time
+      const earlier = lookup.dimensionKey
+        .map((c) => `e.${quoteIdent(c)} = ${alias}.${quoteIdent(c)}`)
+        .join(' AND ');
+      keys.push(
+        `${at} < ${alias}.valid_to`,
+        `(${at} >= ${alias}.valid_from OR NOT EXISTS (SELECT 1 FROM ${tableIdent(lookup.dimension)} e WHERE ${earlier} AND e.valid_from < ${alias}.valid_from))`,
+      );
+    }
   } else if (lookup.versioned) {
     keys.push(`${alias}.is_current`);
   }

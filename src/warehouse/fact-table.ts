@@ -17,7 +17,7 @@ import type { ScdDimension } from './scd-dimension.js';
 import { requireColumns } from './sql.js';
 import { requireTableColumns, tableColumns } from './table-columns.js';
 import { inTransaction, type TxQuery } from './transaction.js';
-import { WarehouseError } from './warehouse-error.js';
+import { UnknownMembersError, WarehouseError } from './warehouse-error.js';
 
 /** A dimension that is a plain table with a unique natural key (a date dimension, a static list). */
 export interface PlainLookup {
@@ -41,6 +41,15 @@ export interface FactDimension {
   asOf?: string | false;
   /** A member that is not found: the unknown member −1, or an inferred member. (Default: 'unknown') */
   missing?: 'unknown' | 'inferred';
+  /**
+   * Point-in-time lookups of a fact dated before its key's first version: `'first-version'` maps it to that
+   * version (the key existed, the dimension had not seen it yet: a first load of a dimension starts its
+   * versions at the run's end), `'unknown'` is strict point in time and maps it to −1.
+   * (Default: 'first-version')
+   */
+  beforeFirstVersion?: 'first-version' | 'unknown';
+  /** The largest share of the window's facts allowed to point at −1 for this dimension. (Default: the fact's) */
+  maxUnknownRatio?: number;
   /** Name of the surrogate key column in the fact. (Default: the dimension's key name) */
   factKey?: string;
 }
@@ -61,6 +70,12 @@ export interface FactTableOptions {
   dimensions?: FactDimension[];
   /** Other staging columns copied as they are: measures, degenerate dimensions. (Default: none) */
   measures?: string[];
+  /**
+   * The largest share (0…1) of the window's facts that may point at the unknown member −1 of any one
+   * dimension; above it the load fails with a data error (not retried) and writes nothing. (Default: no
+   * limit: the share is logged and reported as a warning)
+   */
+  maxUnknownRatio?: number;
 }
 
 export interface FactLoadResult {
@@ -69,6 +84,8 @@ export interface FactLoadResult {
   replaced: number;
   /** Per dimension table: fact rows whose member was not found (pointing at −1). */
   missing: Record<string, number>;
+  /** Per dimension table: the share of the inserted rows pointing at −1 (0 when nothing was inserted). */
+  unknownRatio: Record<string, number>;
   /** Per dimension table: inferred members inserted. */
   inferred: Record<string, number>;
   partitionsCreated: string[];
@@ -97,9 +114,12 @@ export function factTable(options: FactTableOptions): FactTable {
     reload,
     async load(ctx) {
       const result = await reload(ctx.db, { start: ctx.window.start, end: ctx.window.end, runId: ctx.runId });
+      const warnings: string[] = [];
       for (const [dimension, count] of Object.entries(result.missing)) {
-        if (count)
-          ctx.log.warn(`${count} row(s) of ${spec.table.table} have no member in ${dimension}: key -1`);
+        if (!count) continue;
+        const line = unknownLine(spec.table.table, dimension, count, result.inserted);
+        ctx.log.warn(line);
+        warnings.push(line);
       }
       for (const [dimension, count] of Object.entries(result.inferred)) {
         if (count) ctx.log.warn(`${count} inferred member(s) inserted into ${dimension}`);
@@ -113,10 +133,19 @@ export function factTable(options: FactTableOptions): FactTable {
         records: result.inserted,
         dataMinDate: result.dataMinDate,
         dataMaxDate: result.dataMaxDate,
+        warnings,
       });
     },
   };
 }
+
+/** `3 of 40 row(s) of fact_sales (7.5%) have no member in dim_customer: key -1` */
+function unknownLine(fact: string, dimension: string, count: number, total: number): string {
+  return `${count} of ${total} row(s) of ${fact} (${percent(count, total)}) have no member in ${dimension}: key -1`;
+}
+
+const percent = (count: number, total: number) =>
+  `${total ? Number(((100 * count) / total).toFixed(1)) : 0}%`;
 
 function validate(options: FactTableOptions): FactSpec {
   const where = `factTable(${options.table})`;
@@ -133,8 +162,9 @@ function validate(options: FactTableOptions): FactSpec {
     throw new WarehouseError(
       `${where}: partition must be 'month', 'day' or 'none' (got ${JSON.stringify(partition)})`,
     );
+  const maxUnknownRatio = ratioOption(`${where}: maxUnknownRatio`, options.maxUnknownRatio);
   const lookups = (options.dimensions ?? []).map((d, i) =>
-    resolveLookup(`${where}: dimensions[${i}]`, d, options),
+    resolveLookup(`${where}: dimensions[${i}]`, d, options, maxUnknownRatio),
   );
   const factKeys = lookups.map((l) => l.factKey);
   const copied = [...grain, options.dateColumn, ...(options.measures ?? [])];
@@ -157,13 +187,31 @@ function validate(options: FactTableOptions): FactSpec {
   };
 }
 
-function resolveLookup(where: string, d: FactDimension, options: FactTableOptions): FactLookup {
+function ratioOption(where: string, value: number | undefined): number | null {
+  if (value === undefined) return null;
+  if (typeof value !== 'number' || !(value >= 0 && value <= 1))
+    throw new WarehouseError(`${where} must be a number from 0 to 1 (got ${JSON.stringify(value)})`);
+  return value;
+}
+
+function resolveLookup(
+  where: string,
+  d: FactDimension,
+  options: FactTableOptions,
+  factMaxUnknownRatio: number | null,
+): FactLookup {
   const naturalKey = [...requireColumns(`${where}.naturalKey`, d.naturalKey)];
   const missing = d.missing ?? 'unknown';
   if (missing !== 'unknown' && missing !== 'inferred')
     throw new WarehouseError(
       `${where}.missing must be 'unknown' or 'inferred' (got ${JSON.stringify(missing)})`,
     );
+  const beforeFirstVersion = d.beforeFirstVersion ?? 'first-version';
+  if (beforeFirstVersion !== 'first-version' && beforeFirstVersion !== 'unknown')
+    throw new WarehouseError(
+      `${where}.beforeFirstVersion must be 'first-version' or 'unknown' (got ${JSON.stringify(beforeFirstVersion)})`,
+    );
+  const maxUnknownRatio = ratioOption(`${where}.maxUnknownRatio`, d.maxUnknownRatio) ?? factMaxUnknownRatio;
   if ('kind' in d.lookup && d.lookup.kind === 'scd_dimension') {
     const dim = d.lookup.spec;
     if (naturalKey.length !== dim.naturalKey.length)
@@ -177,8 +225,10 @@ function resolveLookup(where: string, d: FactDimension, options: FactTableOption
       dimensionKey: [...dim.naturalKey],
       naturalKey,
       asOf: d.asOf === false ? null : (d.asOf ?? options.dateColumn),
+      beforeFirstVersion,
       versioned: true,
       missing,
+      maxUnknownRatio,
       attributeCounts: { scd2: dim.scd2.length, scd1: dim.scd1.length },
     };
   }
@@ -198,8 +248,10 @@ function resolveLookup(where: string, d: FactDimension, options: FactTableOption
     dimensionKey,
     naturalKey,
     asOf: null,
+    beforeFirstVersion,
     versioned: false,
     missing,
+    maxUnknownRatio,
   };
 }
 
@@ -244,6 +296,7 @@ async function reloadWindow(
     inserted: 0,
     replaced: 0,
     missing: {},
+    unknownRatio: {},
     inferred: {},
     partitionsCreated: [],
     partitionsTruncated: [],
@@ -289,7 +342,19 @@ async function reloadWindow(
   result.dataMaxDate = (row!.max_date as Date | string | null) ?? null;
   spec.lookups.forEach((lookup, i) => {
     const table = lookup.dimension.table;
-    result.missing[table] = (result.missing[table] ?? 0) + (row![`missing_${i}`] as number);
+    const unknown = row![`missing_${i}`] as number;
+    result.missing[table] = (result.missing[table] ?? 0) + unknown;
+    result.unknownRatio[table] = result.inserted ? result.missing[table] / result.inserted : 0;
+    // thrown inside the transaction: a load over the threshold writes nothing
+    const ratio = result.inserted ? unknown / result.inserted : 0;
+    if (lookup.maxUnknownRatio !== null && ratio > lookup.maxUnknownRatio)
+      throw new UnknownMembersError(
+        spec.table.table,
+        table,
+        unknown,
+        result.inserted,
+        lookup.maxUnknownRatio,
+      );
   });
   return result;
 }

@@ -1,4 +1,4 @@
-import { DwhError, EXIT } from '../core/errors.js';
+import { DataError, DwhError, EXIT } from '../core/errors.js';
 
 /** A load of the warehouse layer that cannot go on: bad declaration, failed check, broken invariant. */
 export class WarehouseError extends DwhError {
@@ -16,5 +16,21 @@ export class StagingCheckError extends WarehouseError {
     message: string,
   ) {
     super(message);
+  }
+}
+
+/** Too many facts of a load point at a dimension's unknown member −1 (`maxUnknownRatio`). */
+export class UnknownMembersError extends DataError {
+  constructor(
+    readonly fact: string,
+    readonly dimension: string,
+    readonly unknown: number,
+    readonly total: number,
+    readonly maxUnknownRatio: number,
+  ) {
+    super(
+      `${unknown} of ${total} row(s) of ${fact} (${Number(((100 * unknown) / total).toFixed(1))}%) have no member in ` +
+        `${dimension}: more than maxUnknownRatio ${maxUnknownRatio} allows; nothing was written`,
+    );
   }
 }

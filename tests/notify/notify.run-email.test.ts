@@ -32,6 +32,7 @@ const task = (over: Partial<TaskOutcome>): TaskOutcome => ({
   attempts: 1,
   records: 0,
   rejected: 0,
+  warnings: [],
   durationMs: 1234,
   error: null,
   errorDetail: null,

@@ -1,8 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Warehouse } from '../../src/db/connection.js';
 import { dateDimension } from '../../src/warehouse/date-dimension.js';
+import { DataError } from '../../src/core/errors.js';
 import { factTable, type FactDimension } from '../../src/warehouse/fact-table.js';
 import { scdDimension } from '../../src/warehouse/scd-dimension.js';
+import { UnknownMembersError } from '../../src/warehouse/warehouse-error.js';
 import { createTestDatabase, targetKinds, type TestDatabase } from '../helpers/test-databases.js';
 import { day, setRows, snapshot } from './warehouse-helpers.js';
 
@@ -170,6 +172,108 @@ describe.each(targetKinds)('warehouse: fact table (%s)', (kind) => {
     expect(result.missing).toEqual({ dim_customer: 2, dim_date: 0 });
     const keys = await w.query(`select order_id, customer_key from fact_sales order by order_id`);
     expect(keys.map((r) => r.customer_key === -1)).toEqual([true, true, false]);
+  });
+
+  it("a fact dated before its key's first version maps to that version; beforeFirstVersion: 'unknown' is strict", async () => {
+    // a dimension built by one full load: every version starts at that load's end, after the facts
+    const fresh = scdDimension({
+      table: 'dim_store',
+      source: 'stg_store',
+      naturalKey: ['store_id'],
+      scd2: ['region'],
+    });
+    await w.query(`create table stg_store (store_id int, region text)`);
+    await w.query(`create table stg_visits (visit_id int, visit_ts timestamptz, store_id int)`);
+    await setRows(w, 'stg_store', [
+      { store_id: 1, region: 'north' },
+      { store_id: 2, region: 'south' },
+    ]);
+    await fresh.merge(w.knex, { end: day('2026-02-01') });
+    await setRows(w, 'stg_store', [
+      { store_id: 1, region: 'east' },
+      { store_id: 2, region: 'south' },
+    ]);
+    await fresh.merge(w.knex, { end: day('2026-02-10') });
+    await setRows(w, 'stg_visits', [
+      { visit_id: 1, visit_ts: '2026-01-05T10:00:00Z', store_id: 1 },
+      { visit_id: 2, visit_ts: '2026-01-20T10:00:00Z', store_id: 2 },
+      { visit_id: 3, visit_ts: '2026-02-05T10:00:00Z', store_id: 1 },
+      { visit_id: 4, visit_ts: '2026-02-15T10:00:00Z', store_id: 1 },
+    ]);
+    const visits = (beforeFirstVersion?: FactDimension['beforeFirstVersion']) =>
+      factTable({
+        table: 'fact_visits',
+        source: 'stg_visits',
+        grain: ['visit_id'],
+        dateColumn: 'visit_ts',
+        dimensions: [
+          { lookup: fresh, naturalKey: ['store_id'], ...(beforeFirstVersion ? { beforeFirstVersion } : {}) },
+        ],
+      });
+    const regions = () =>
+      w.query<{ visit_id: number; region: string | null }>(
+        `select f.visit_id, d.region from fact_visits f join dim_store d using (store_key) order by visit_id`,
+      );
+    const window = { start: day('2026-01-01'), end: day('2026-03-01') };
+
+    expect((await visits().reload(w.knex, window)).missing).toEqual({ dim_store: 0 });
+    // before the first version → the first version; later facts still find the version valid at their time
+    expect(await regions()).toEqual([
+      { visit_id: 1, region: 'north' },
+      { visit_id: 2, region: 'south' },
+      { visit_id: 3, region: 'north' },
+      { visit_id: 4, region: 'east' },
+    ]);
+
+    const strict = await visits('unknown').reload(w.knex, window);
+    expect(strict).toMatchObject({ missing: { dim_store: 2 }, unknownRatio: { dim_store: 0.5 } });
+    expect((await regions()).map((r) => r.region)).toEqual([null, null, 'north', 'east']);
+    expect(() => visits('never' as 'unknown')).toThrow(
+      /dimensions\[0\]\.beforeFirstVersion must be 'first-version' or 'unknown' \(got "never"\)/,
+    );
+  });
+
+  it('maxUnknownRatio: a load with a larger share of -1 fails with a data error and writes nothing', async () => {
+    await setRows(w, 'stg_sales', [order(1, '2026-01-03T10:00:00Z', 2)]);
+    await sales().reload(w.knex, { start: day('2026-01-01'), end: day('2026-02-01') });
+    const before = await snapshot(w, 'fact_sales', 'order_id');
+    await setRows(w, 'stg_sales', [
+      order(1, '2026-01-03T10:00:00Z', 42),
+      order(2, '2026-01-03T11:00:00Z', 2),
+      order(3, '2026-01-03T12:00:00Z', 1),
+    ]);
+    const limited = (maxUnknownRatio: number) =>
+      factTable({
+        table: 'fact_sales',
+        source: 'stg_sales',
+        grain: ['order_id'],
+        dateColumn: 'order_ts',
+        partition: 'month',
+        dimensions: [
+          { lookup: customers, naturalKey: ['customer_id'] },
+          { lookup: dates, naturalKey: ['order_date'] },
+        ],
+        measures: ['amount'],
+        maxUnknownRatio,
+      });
+    const error = await limited(0.3)
+      .reload(w.knex, { start: day('2026-01-01'), end: day('2026-02-01') })
+      .catch((thrown: unknown) => thrown);
+    expect(error).toBeInstanceOf(UnknownMembersError);
+    expect(error).toBeInstanceOf(DataError);
+    expect(error).toMatchObject({
+      code: 'DATA',
+      dimension: 'dim_customer',
+      unknown: 1,
+      total: 3,
+      message:
+        '1 of 3 row(s) of fact_sales (33.3%) have no member in dim_customer: more than maxUnknownRatio 0.3 allows; nothing was written',
+    });
+    expect(await snapshot(w, 'fact_sales', 'order_id')).toEqual(before);
+
+    const allowed = await limited(0.34).reload(w.knex, { start: day('2026-01-01'), end: day('2026-02-01') });
+    expect(allowed).toMatchObject({ inserted: 3, missing: { dim_customer: 1 } });
+    expect(() => limited(1.5)).toThrow(/maxUnknownRatio must be a number from 0 to 1 \(got 1.5\)/);
   });
 
   it("missing: 'inferred' inserts an inferred member that the next dimension load completes", async () => {

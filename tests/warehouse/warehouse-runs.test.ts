@@ -29,7 +29,7 @@ describe.each(targetKinds)('warehouse: loads inside a run (%s)', (kind) => {
     expect(run.data_min_date?.toISOString()).toBe('2026-01-01T09:00:00.000Z');
     expect(run.data_max_date?.toISOString()).toBe('2026-01-02T11:00:00.000Z');
     const log = readFileSync(report.logFile!, 'utf8');
-    expect(log).toContain('1 row(s) of fact_orders have no member in dim_customer: key -1');
+    expect(log).toContain('1 of 3 row(s) of fact_orders (33.3%) have no member in dim_customer: key -1');
     expect(log).toContain('partitions created: fact_orders_2026_01_01, fact_orders_2026_01_02');
   });
 
