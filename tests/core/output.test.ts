@@ -52,7 +52,10 @@ describe('ctx.output: a CSV that cannot be written completely is not left behind
   it('a source that fails half-way through the rows removes the partial file', async () => {
     const dir = folder();
     async function* rows() {
-      for (let i = 0; i < 50_000; i++) yield { id: i, note: 'y'.repeat(40) };
+      for (let i = 0; i < 50_000; i++) {
+        if (i % 10_000 === 0) await Promise.resolve();
+        yield { id: i, note: 'y'.repeat(40) };
+      }
       throw new Error('source connection lost');
     }
     const output = createOutputWriter(dir);
