@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ConfigError } from '../core/errors.js';
 import { zodToConfigError } from '../core/zod-error.js';
 import { registerSecret } from '../logging/redact.js';
+import { fileEncodings } from './file/decode-text.js';
 
 const database = {
   /** `postgres://user:pass@host:5432/db` or `mysql://…`; or the parts below. */
@@ -31,8 +32,13 @@ const fileSchema = z
     delimiter: z.string().length(1).default(','),
     /** CSV files start with a header line. (Default: true) */
     header: z.boolean().default(true),
-    /** utf8 or latin1. (Default: utf8) */
-    encoding: z.enum(['utf8', 'latin1']).default('utf8'),
+    /**
+     * utf8, latin1 (ISO-8859-1) or windows-1252. Bytes that are not valid UTF-8 in a utf8 file are an error
+     * naming the file and line, on both paths. (Default: utf8)
+     */
+    encoding: z.enum(fileEncodings).default('utf8'),
+    /** An empty file (0 bytes or only blank lines: no header, no rows) means no rows, not an error. (Default: false) */
+    allowEmpty: z.boolean().default(false),
     /**
      * Rows per batch of parsed files. Small batches keep short-lived rows in V8's young generation, where
      * collecting them is cheap; 2,000 measured about a quarter faster than 10,000. (Default: 2000)

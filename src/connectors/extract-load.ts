@@ -53,7 +53,11 @@ export async function extractLoad(ctx: TaskContext, options: ExtractLoadOptions)
         : options.mapping;
   const connector = await ctx.connector(options.source);
   const extractContext = { window: ctx.window, projectDir: ctx.projectDir, signal: ctx.signal, log: ctx.log };
-  const source = await connector.extract(request, extractContext, { prefer: mapping ? 'rows' : 'bytes' });
+  const source = await connector.extract(
+    request,
+    extractContext,
+    mapping ? { prefer: 'rows', emptyField: mapping.emptyField } : { prefer: 'bytes' },
+  );
   const target = {
     schema: schema!,
     table: table!,

@@ -29,6 +29,11 @@ export interface ExtractOptions {
    * connector has one; `rows` always gets row batches. (Default: rows)
    */
   prefer?: 'rows' | 'bytes';
+  /**
+   * How a CSV field that is empty and unquoted is read as rows: `null` (COPY's rule, which the pass-through
+   * path follows) or `empty` (an empty string). A quoted `""` is an empty string either way. (Default: null)
+   */
+  emptyField?: 'null' | 'empty';
 }
 
 export interface Connector {

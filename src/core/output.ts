@@ -1,4 +1,4 @@
-import { createWriteStream, existsSync, mkdirSync, unlinkSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, rmSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -14,7 +14,10 @@ export interface WriteCsvOptions {
 /** `ctx.output`: CSV files under `metadata/<project>/output/`. */
 export interface OutputWriter {
   readonly dir: string;
-  /** Writes `<timestamp>[_name].csv` and returns its path; rows may be an array, iterable or stream. */
+  /**
+   * Writes `<timestamp>[_name].csv` and returns its path; rows may be an array, iterable or stream. When the
+   * write fails (disk full, the source throws), the partial file is removed before the error is passed on.
+   */
   writeCsv(
     rows: Iterable<CsvRow> | AsyncIterable<CsvRow>,
     name?: string,
@@ -57,7 +60,13 @@ export function createOutputWriter(
           object: (value) => JSON.stringify(value),
         },
       });
-      await pipeline(Readable.from(rows as AsyncIterable<CsvRow>), stringifier, createWriteStream(file));
+      try {
+        await pipeline(Readable.from(rows as AsyncIterable<CsvRow>), stringifier, createWriteStream(file));
+      } catch (error) {
+        // a full disk, a file size limit or a failing source: a truncated CSV must not look like a result
+        rmSync(file, { force: true });
+        throw error;
+      }
       files.push(file);
       return file;
     },

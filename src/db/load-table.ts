@@ -258,10 +258,8 @@ async function copyBytes(
       const peeked = await readCsvHeader(stream, source.delimiter ?? ',', source.encoding);
       stream = peeked.stream;
       if (peeked.empty) {
-        // a file without even a header: an error where the connector knows the file, else nothing to load
-        ctx.log.info(`${target.label}: ${part.name} is empty, nothing loaded from it`);
         stream.destroy();
-        continue;
+        throw new InputError(part.name, null, EMPTY_FILE);
       }
       columns = peeked.columns;
     }
@@ -304,7 +302,8 @@ async function copyBytes(
       if (scan.quotedMarkers) {
         ctx.log.info(`${target.label}: ${part.name} has ${scan.quotedMarkers} line(s) \\. loaded as data`);
       }
-      const expected = scan.records - (source.header && scan.records > 0 ? 1 : 0);
+      if (source.header && scan.records === 0) throw new InputError(part.name, null, EMPTY_FILE);
+      const expected = scan.records - (source.header ? 1 : 0);
       if (loaded !== expected) {
         throw new InputError(
           part.name,
@@ -317,6 +316,8 @@ async function copyBytes(
   }
   return rows;
 }
+
+const EMPTY_FILE = 'the file is empty: no header line, no rows';
 
 /** COPY's line counter → the line where the bad record starts; COPY's own number if the file cannot be re-read. */
 async function startOfRecord(part: BytePart, line: number): Promise<number> {

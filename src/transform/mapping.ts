@@ -46,6 +46,11 @@ export const mappingSchema = z
     filter: z.array(filterSchema).default([]),
     /** Target column whose min/max are reported as the run's data_min_date / data_max_date. (Default: none) */
     dateColumn: z.string().optional(),
+    /**
+     * How an empty unquoted CSV field is read: `null`, as COPY reads it on the pass-through path, or `empty`,
+     * an empty string. A quoted `""` is an empty string either way. (Default: null)
+     */
+    emptyField: z.enum(['null', 'empty']).default('null'),
     /** `fail`: stop at the first bad row; `reject`: write bad rows to <ts>_rejects.csv and go on. (Default: fail) */
     onError: z.enum(['fail', 'reject']).default('fail'),
   })

@@ -290,12 +290,12 @@ async function main(): Promise<void> {
         await measure('knex.batchInsert (reference)', 'copy', async () => {
           const reader = new CsvReader('rows.csv');
           const stream = createReadStream(csvFile, { encoding: 'utf8', highWaterMark: 1 << 20 });
-          let header: string[] | null = null;
+          let header: (string | null)[] | null = null;
           let total = 0;
           for await (const chunk of stream as AsyncIterable<string>) {
             const { rows } = reader.push(chunk);
             if (!header) header = rows.shift()!;
-            const objects = rows.map((r) => Object.fromEntries(header!.map((c, i) => [c, r[i]])));
+            const objects = rows.map((r) => Object.fromEntries(header!.map((c, i) => [c ?? '', r[i]])));
             if (objects.length) await warehouse.knex.batchInsert('bench_rows', objects, 1000);
             total += objects.length;
           }

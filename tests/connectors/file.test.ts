@@ -37,12 +37,12 @@ function files(extra: Record<string, unknown> = {}): Promise<Connector> {
 }
 
 describe('connectors: file', () => {
-  it('reads a glob of CSV files in name order with quotes, CRLF and quoted newlines', async () => {
+  it('reads a glob of CSV files in name order with quotes, CRLF and quoted newlines; an empty field is null', async () => {
     const { ctx } = extractContext();
     const rows = await collectRows(await (await files()).extract('orders_*.csv', ctx));
     expect(rows).toEqual([
       { id: '1', name: 'Smith, Ann', amount: '10.5' },
-      { id: '2', name: 'say "hi"', amount: '' },
+      { id: '2', name: 'say "hi"', amount: null },
       { id: '3', name: 'two\nlines', amount: '7' },
     ]);
   });

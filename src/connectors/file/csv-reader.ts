@@ -1,18 +1,25 @@
-import { DwhError, EXIT } from '../../core/errors.js';
+import { InputError } from '../../core/input-error.js';
 
 /** Malformed CSV: names the file and the line. */
-export class CsvError extends DwhError {
+export class CsvError extends InputError {
   constructor(
     readonly file: string,
-    readonly line: number,
+    override readonly line: number,
     problem: string,
   ) {
-    super('TASK_FAILED', `${file} line ${line}: ${problem}`, { exitCode: EXIT.runFailed });
+    super(file, line, problem);
   }
 }
 
+/**
+ * How an empty field without quotes is read: `null` (PostgreSQL COPY's rule, and the pass-through path's),
+ * or `empty`: an empty string. A quoted empty field (`""`) is always an empty string.
+ */
+export type EmptyField = 'null' | 'empty';
+
 export interface CsvRecords {
-  rows: string[][];
+  /** Fields of each record; an empty unquoted field is null (see EmptyField). */
+  rows: (string | null)[][];
   /** Physical line on which each record starts (1-based). */
   lines: number[];
 }
@@ -33,12 +40,15 @@ export class CsvReader {
   private line = 1;
   private readonly delimiter: number;
   private expected: number | null = null;
+  private readonly empty: string | null;
 
   constructor(
     private readonly file: string,
     delimiter = ',',
+    emptyField: EmptyField = 'null',
   ) {
     this.delimiter = delimiter.charCodeAt(0);
+    this.empty = emptyField === 'null' ? null : '';
   }
 
   /** Fixes the field count every record must have (the header's). */
@@ -59,7 +69,7 @@ export class CsvReader {
     const s = this.carry;
     const length = s.length;
     const delimiter = this.delimiter;
-    const rows: string[][] = [];
+    const rows: (string | null)[][] = [];
     const lines: number[] = [];
     let i = 0;
     let line = this.line;
@@ -68,9 +78,9 @@ export class CsvReader {
     record: while (i < length) {
       const start = i;
       const startLine = line;
-      const fields: string[] = [];
+      const fields: (string | null)[] = [];
       for (;;) {
-        let value: string;
+        let value: string | null;
         if (s.charCodeAt(i) === QUOTE) {
           let j = i + 1;
           value = '';
@@ -111,7 +121,7 @@ export class CsvReader {
             if (c === delimiter || c === LF || c === CR) break;
           }
           if (j >= length && !final) break record;
-          value = s.slice(i, j);
+          value = j === i ? this.empty : s.slice(i, j);
           i = j;
         }
         fields.push(value);
@@ -130,7 +140,7 @@ export class CsvReader {
       }
       done = i;
       doneLine = line;
-      if (fields.length === 1 && fields[0] === '' && s.charCodeAt(start) !== QUOTE) continue; // blank line
+      if (fields.length === 1 && !fields[0] && s.charCodeAt(start) !== QUOTE) continue; // blank line
       // every record has as many fields as the first (the header, when there is one)
       this.expected ??= fields.length;
       if (fields.length !== this.expected) {

@@ -2,13 +2,24 @@ import { createReadStream, existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import { Readable } from 'node:stream';
 import { z } from 'zod';
 import { objectsToBatch, type ByteSource, type RowBatch, type RowSource } from '../../db/load-source.js';
-import { errorMessage } from '../../core/errors.js';
+import { DwhError, errorMessage } from '../../core/errors.js';
+import { InputError } from '../../core/input-error.js';
 import type { FileConnectorConfig } from '../config.js';
 import { ConnectorError } from '../connector-error.js';
 import type { Connector, ExtractContext, ExtractOptions, ExtractRequest } from '../types.js';
-import { CsvError, CsvReader } from './csv-reader.js';
+import { CsvReader, type EmptyField } from './csv-reader.js';
+import {
+  decodeWhole,
+  fileEncodings,
+  isEmptyFile,
+  passThroughEncoding,
+  readText,
+  toUtf8,
+  type FileEncoding,
+} from './decode-text.js';
 
 const requestSchema = z
   .object({
@@ -17,9 +28,11 @@ const requestSchema = z
     format: z.enum(['csv', 'json', 'ndjson']).optional(),
     delimiter: z.string().length(1).optional(),
     header: z.boolean().optional(),
-    encoding: z.enum(['utf8', 'latin1']).optional(),
+    encoding: z.enum(fileEncodings).optional(),
     /** CSV without header: the column names. */
     columns: z.array(z.string()).optional(),
+    /** An empty file (no header, no rows) means no rows instead of an error. (Default: the connector's) */
+    allowEmpty: z.boolean().optional(),
   })
   .strict();
 
@@ -60,32 +73,44 @@ export class FileConnector implements Connector {
       );
     const req = parsed.data;
     const base = this.config.dir ? path.resolve(this.home, this.config.dir) : ctx.projectDir;
-    const files = await this.match(base, req.path);
+    const shown = (file: string) => path.relative(base, file) || path.basename(file);
+    const files = await this.nonEmpty(
+      await this.match(base, req.path),
+      shown,
+      req.allowEmpty ?? this.config.allowEmpty,
+    );
     const format = req.format ?? this.config.format ?? formatOf(req.path);
-    const settings = {
+    const settings: CsvSettings = {
       delimiter: req.delimiter ?? this.config.delimiter,
       header: req.header ?? this.config.header,
       encoding: req.encoding ?? this.config.encoding,
+      emptyField: options.emptyField ?? 'null',
     };
-    const shown = (file: string) => path.relative(base, file) || path.basename(file);
     if (format === 'csv' && options.prefer === 'bytes') {
+      const passThrough = passThroughEncoding[settings.encoding];
       return {
         kind: 'bytes',
         format: 'csv',
         header: settings.header,
         delimiter: settings.delimiter,
-        encoding: settings.encoding === 'latin1' ? 'LATIN1' : 'UTF8',
+        encoding: passThrough.copy,
         columns: req.columns ?? null,
         parts: files.map((file) => ({
           name: shown(file),
-          open: () => createReadStream(file, { highWaterMark: PASS_THROUGH_CHUNK }),
+          open: () => {
+            const stream = createReadStream(file, { highWaterMark: PASS_THROUGH_CHUNK });
+            if (!passThrough.transcode) return stream;
+            const utf8 = toUtf8(settings.encoding);
+            stream.once('error', (error) => utf8.destroy(error));
+            return stream.pipe(utf8);
+          },
         })),
       };
     }
     const readers: Record<Format, (file: string) => AsyncGenerator<RowBatch>> = {
       csv: (file) => this.csvBatches(file, shown(file), req, settings),
-      json: (file) => this.jsonBatches(file, shown(file)),
-      ndjson: (file) => this.ndjsonBatches(file, shown(file)),
+      json: (file) => this.jsonBatches(file, shown(file), settings.encoding),
+      ndjson: (file) => this.ndjsonBatches(file, shown(file), settings.encoding),
     };
     async function* all(): AsyncGenerator<RowBatch> {
       for (const file of files) {
@@ -110,24 +135,49 @@ export class FileConnector implements Connector {
     return files;
   }
 
+  /**
+   * An empty file is refused before anything is loaded (a truncate load would otherwise empty the target
+   * and report success): a producer that failed half-way often leaves one. With allowEmpty it is skipped.
+   */
+  private async nonEmpty(
+    files: string[],
+    shown: (file: string) => string,
+    allowEmpty: boolean,
+  ): Promise<string[]> {
+    const kept: string[] = [];
+    for (const file of files) {
+      if (!(await isEmptyFile(file))) kept.push(file);
+      else if (!allowEmpty) {
+        throw new InputError(
+          shown(file),
+          null,
+          `the file is empty (no header, no rows); set allowEmpty: true on the source if an empty file means no rows`,
+        );
+      }
+    }
+    return kept;
+  }
+
   private async *csvBatches(
     file: string,
     shown: string,
     req: FileRequest,
-    settings: { delimiter: string; header: boolean; encoding: 'utf8' | 'latin1' },
+    settings: CsvSettings,
   ): AsyncGenerator<RowBatch> {
-    const reader = new CsvReader(shown, settings.delimiter);
+    const reader = new CsvReader(shown, settings.delimiter, settings.emptyField);
     let columns: string[] | null = req.columns ?? null;
     if (columns) reader.expectFields(columns.length);
     let first = settings.header;
     const size = this.config.batchSize;
-    let rows: string[][] = [];
+    let rows: (string | null)[][] = [];
     let lines: number[] = [];
-    const take = (records: { rows: string[][]; lines: number[] }) => {
+    const take = (records: { rows: (string | null)[][]; lines: number[] }) => {
       let start = 0;
       if (first && records.rows.length) {
         first = false;
-        const header = records.rows[0]!.map((h, i) => (i === 0 ? h.replace(/^\uFEFF/, '') : h).trim());
+        const header = records.rows[0]!.map((h, i) =>
+          (i === 0 ? (h ?? '').replace(/^\uFEFF/, '') : (h ?? '')).trim(),
+        );
         columns ??= header;
         start = 1;
       }
@@ -136,9 +186,9 @@ export class FileConnector implements Connector {
         lines.push(records.lines[k]!);
       }
     };
-    const stream = createReadStream(file, { encoding: settings.encoding, highWaterMark: READ_CHUNK });
+    const text = readText(file, shown, settings.encoding, READ_CHUNK);
     try {
-      for await (const chunk of stream as AsyncIterable<string>) {
+      for await (const chunk of text) {
         take(reader.push(chunk));
         if (!columns && rows.length) columns = rows[0]!.map((_, i) => `column${i + 1}`);
         while (rows.length >= size) {
@@ -149,19 +199,20 @@ export class FileConnector implements Connector {
       }
       take(reader.end());
     } catch (error) {
-      if (error instanceof CsvError) throw error;
+      if (error instanceof DwhError) throw error;
       throw new ConnectorError(this.name, `reading ${shown}: ${errorMessage(error)}`, error);
     } finally {
-      stream.destroy();
+      await text.return(undefined);
     }
     if (rows.length)
       yield { columns: columns ?? rows[0]!.map((_, i) => `column${i + 1}`), rows, source: shown, lines };
   }
 
-  private async *jsonBatches(file: string, shown: string): AsyncGenerator<RowBatch> {
+  private async *jsonBatches(file: string, shown: string, encoding: FileEncoding): AsyncGenerator<RowBatch> {
     let data: unknown;
+    const text = await decodeWhole(await readFile(file), file, shown, encoding);
     try {
-      data = JSON.parse(await readFile(file, 'utf8'));
+      data = JSON.parse(text);
     } catch (error) {
       throw new ConnectorError(this.name, `${shown}: not valid JSON: ${errorMessage(error)}`, error);
     }
@@ -179,8 +230,13 @@ export class FileConnector implements Connector {
     }
   }
 
-  private async *ndjsonBatches(file: string, shown: string): AsyncGenerator<RowBatch> {
-    const lines = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity });
+  private async *ndjsonBatches(
+    file: string,
+    shown: string,
+    encoding: FileEncoding,
+  ): AsyncGenerator<RowBatch> {
+    const input = Readable.from(readText(file, shown, encoding, READ_CHUNK), { objectMode: false });
+    const lines = createInterface({ input, crlfDelay: Infinity });
     let records: Record<string, unknown>[] = [];
     let numbers: number[] = [];
     let n = 0;
@@ -214,6 +270,13 @@ export class FileConnector implements Connector {
   close(): Promise<void> {
     return Promise.resolve();
   }
+}
+
+interface CsvSettings {
+  delimiter: string;
+  header: boolean;
+  encoding: FileEncoding;
+  emptyField: EmptyField;
 }
 
 function formatOf(file: string): Format {
