@@ -15,7 +15,8 @@ export function registerUi(program: Command): void {
       `
 Pages: /  (grid of projects × recent runs), /runs/<id>, /projects/<name>, /health; the same data as JSON under
 /api/grid, /api/runs/<id>, /api/projects/<name>, /api/health.
-On the embedded PGlite database the dashboard opens the database only while it answers a request, so runs
+While runs are going the grid lists them live (Running now) and reloads every 5 s. On the opt-in PGlite
+engine the dashboard opens the database only while it answers a request, so runs
 are not blocked; while a run holds it, pages say so and reload.`,
     )
     .action(async (options: { port: string; host: string; env?: string }) => {
