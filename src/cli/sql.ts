@@ -6,9 +6,7 @@ import { withWarehouse } from './with-warehouse.js';
 export function registerSql(program: Command): void {
   program
     .command('sql')
-    .description(
-      'run one SQL statement against the configured warehouse (PGlite or server) and print the rows',
-    )
+    .description('run one SQL statement against the configured warehouse and print the rows')
     .argument('<query>', 'SQL text, e.g. "select * from dwh.etl_runs order by run_id desc limit 5"')
     .option('--json', 'print the rows as JSON')
     .option('--env <name>', 'environment of config/dwh.yaml')

@@ -19,7 +19,8 @@ export function registerUi(program: Command): void {
       `
 Pages: /  (grid of projects × recent runs), /runs/<id>, /projects/<name>, /health; the same data as JSON under
 /api/grid, /api/runs/<id>, /api/projects/<name>, /api/health.
-On the embedded PGlite database the dashboard opens the database only while it answers a request, so runs
+While runs are going the grid lists them live (Running now) and reloads every 5 s. On the opt-in PGlite
+engine the dashboard opens the database only while it answers a request, so runs
 are not blocked; while a run holds it, pages say so and reload.
 Requests whose Host header is not localhost, 127.0.0.1, ::1, the --host address, an --allowed-host name or one
 of dashboard.allowedHosts in config/dwh.yaml are refused (421), so other web sites cannot read it through DNS

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Knex } from 'knex';
 import type pg from 'pg';
@@ -52,7 +53,22 @@ export function warehouseTarget(config: ResolvedConfig): WarehouseTarget {
 export async function openWarehouse(options: OpenWarehouseOptions): Promise<Warehouse> {
   if (options.url) return openServer(options.url);
   if (options.engine === 'pglite') return openPglite(options.pgliteDir, options.command);
+  warnAboutPgliteData(options);
   return openEmbeddedServer(options.embeddedDir);
+}
+
+/**
+ * Before the embedded server became the default, the warehouse was PGlite in metadata/pglite. A home that has
+ * such data but no server yet is about to get an empty warehouse: say where the old one is.
+ */
+function warnAboutPgliteData(target: WarehouseTarget): void {
+  if (existsSync(path.join(target.embeddedDir, 'data', 'PG_VERSION'))) return;
+  if (!existsSync(path.join(target.pgliteDir, 'PG_VERSION'))) return;
+  process.stderr.write(
+    `dwh: note: ${target.pgliteDir} holds a PGlite warehouse; the default is now the embedded PostgreSQL ` +
+      `server in ${target.embeddedDir}, which starts empty. To keep using PGlite set database.engine: pglite ` +
+      `(or DWH_DATABASE_ENGINE=pglite).\n`,
+  );
 }
 
 /** The embedded server is started on demand and left running; from here on it is just a server. */
