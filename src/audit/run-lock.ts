@@ -1,4 +1,3 @@
-import pg from 'pg';
 import { DatabaseError, RunLockedError } from '../core/errors.js';
 import type { Warehouse } from '../db/connection.js';
 import { maskUrl } from '../db/mask-url.js';
@@ -19,6 +18,7 @@ export async function acquireRunLock(warehouse: Warehouse, project: string): Pro
     dirLock.annotate(project);
     return { annotate: (runId) => dirLock.annotate(project, runId), release: async () => {} };
   }
+  const { default: pg } = await import('pg');
   const client = new pg.Client({ connectionString: warehouse.url!, connectionTimeoutMillis: 10_000 });
   // An error on an idle lock connection (server restart) must not crash the process; the run goes on.
   client.on('error', () => {});

@@ -18,7 +18,6 @@ import { computeWindow } from '../audit/window.js';
 import { createConnectorRegistry } from '../connectors/registry.js';
 import { openWarehouse, type Warehouse } from '../db/connection.js';
 import { applyDdlHistory } from '../db/ddl-history.js';
-import { createRunLogger } from '../logging/logger.js';
 import { redactText, redactValue } from '../logging/redact.js';
 import { applyLogRetention } from '../logging/retention.js';
 import { logDir, newLogFile } from '../logging/run-log.js';
@@ -238,6 +237,8 @@ async function executeRun(input: ExecuteInput): Promise<RunReport> {
     ]);
   }
   input.lock.annotate(runId);
+  // pino is loaded by runs only, not by every `import 'dwh'`
+  const { createRunLogger } = await import('../logging/logger.js');
   const log = createRunLogger({
     file: logFile,
     console: input.request.console !== false,

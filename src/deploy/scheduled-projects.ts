@@ -1,6 +1,11 @@
 import type { ResolvedConfig } from '../core/config.js';
 import type { ProjectParameters } from '../core/define-project.js';
-import { discoverProjects, findProject, loadProject, type ProjectRef } from '../core/project-loader.js';
+import {
+  discoverProjects,
+  findProject,
+  loadProjectParameters,
+  type ProjectRef,
+} from '../core/project-loader.js';
 
 export interface ScheduledProject {
   ref: ProjectRef;
@@ -10,8 +15,9 @@ export interface ScheduledProject {
 }
 
 /**
- * Projects of the home that declare a `schedule`, in `<group>/<name>` order; or just the named ones. A project
- * that does not load fails the whole command: a scheduler silently missing a project is worse.
+ * Projects of the home that declare a `schedule`, in `<group>/<name>` order; or just the named ones. Only
+ * parameters.ts is read: the schedule is there, and factories import their tasks' code. A project whose
+ * parameters do not load fails the whole command: a scheduler silently missing a project is worse.
  */
 export async function loadScheduledProjects(
   config: ResolvedConfig,
@@ -22,7 +28,7 @@ export async function loadScheduledProjects(
     : discoverProjects(config.paths.projectsDir);
   const scheduled: ScheduledProject[] = [];
   for (const ref of refs) {
-    const { parameters } = await loadProject(ref, {
+    const parameters = await loadProjectParameters(ref, {
       home: config.paths.home,
       overrides: config.settings.projects[ref.name],
     });
