@@ -1,4 +1,3 @@
-import pg from 'pg';
 import { DatabaseError, RunLockedError } from '../core/errors.js';
 import type { Warehouse } from '../db/connection.js';
 import { maskUrl } from '../db/mask-url.js';
@@ -45,6 +44,7 @@ export async function acquireRunLock(warehouse: Warehouse, project: string, wait
       release: async () => {},
     };
   }
+  const { default: pg } = await import('pg');
   const client = new pg.Client({ connectionString: warehouse.url!, connectionTimeoutMillis: 10_000 });
   let lostReason: string | null = null;
   let released = false;

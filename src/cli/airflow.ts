@@ -62,7 +62,7 @@ Copy the files into Airflow's dags/ folder. Failure e-mails stay with dwh (email
             .map((p) => p.trim())
             .filter(Boolean)
         : [];
-      const projects = await loadScheduledProjects(config, only);
+      const projects = await loadScheduledProjects(config, only, { withTasks: true });
       if (!projects.length) {
         throw new UsageError(
           only.length

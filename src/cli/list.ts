@@ -5,11 +5,12 @@ import { formatTable, toJson } from './format-table.js';
 export function registerList(program: Command): void {
   program
     .command('list')
-    .description('list the projects under projects/ with their version, tasks and schedule')
+    .description('list the projects under projects/ with their version, target and schedule')
     .option('--json', 'print JSON')
+    .option('--tasks', "also load each factory.ts and show its number of tasks (imports the tasks' code)")
     .option('--env <name>', 'environment of config/dwh.yaml (for parameter overrides)')
-    .action(async (options: { json?: boolean; env?: string }) => {
-      const [{ loadConfig }, { discoverProjects, loadProject }] = await Promise.all([
+    .action(async (options: { json?: boolean; tasks?: boolean; env?: string }) => {
+      const [{ loadConfig }, { discoverProjects, loadProject, loadProjectParameters }] = await Promise.all([
         import('../core/config.js'),
         import('../core/project-loader.js'),
       ]);
@@ -17,16 +18,15 @@ export function registerList(program: Command): void {
       const rows: Record<string, unknown>[] = [];
       let broken = 0;
       for (const ref of discoverProjects(config.paths.projectsDir)) {
+        const load = { home: config.paths.home, overrides: config.settings.projects[ref.name] };
         try {
-          const project = await loadProject(ref, {
-            home: config.paths.home,
-            overrides: config.settings.projects[ref.name],
-          });
-          const p = project.parameters;
+          // only parameters.ts unless --tasks: a factory imports its tasks' code, which listing does not need
+          const project = options.tasks ? await loadProject(ref, load) : null;
+          const p = project?.parameters ?? (await loadProjectParameters(ref, load));
           rows.push({
             project: `${ref.group}/${ref.name}`,
             version: p.version,
-            tasks: project.plan.length,
+            ...(project ? { tasks: project.plan.length } : {}),
             target: `${p.target.schema}.${p.target.table}`,
             schedule: p.schedule ?? '',
             description: p.description,
@@ -36,7 +36,7 @@ export function registerList(program: Command): void {
           rows.push({
             project: `${ref.group}/${ref.name}`,
             version: '',
-            tasks: null,
+            ...(options.tasks ? { tasks: null } : {}),
             target: '',
             schedule: '',
             description: `ERROR: ${errorMessage(error)}`,

@@ -2,7 +2,6 @@ import { createWriteStream, existsSync, mkdirSync, rmSync, unlinkSync } from 'no
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { stringify } from 'csv-stringify';
 
 export type CsvRow = Record<string, unknown>;
 
@@ -51,6 +50,7 @@ export function createOutputWriter(
       for (let n = 2; existsSync(file) || files.includes(file); n++) {
         file = path.join(dir, `${stamp}${name ? `_${name}` : ''}_${n}.csv`);
       }
+      const { stringify } = await import('csv-stringify');
       const stringifier = stringify({
         header: true,
         ...(options.columns ? { columns: options.columns } : {}),

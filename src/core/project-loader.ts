@@ -1,9 +1,9 @@
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { projectParametersSchema, type ProjectParameters } from './define-project.js';
 import { ConfigError, ProjectLoadError, ProjectNotFoundError, UsageError, errorMessage } from './errors.js';
 import { planTasks, type PlannedTask } from './task-graph.js';
+import { importProjectModule } from './typescript-loader.js';
 import type { Factory } from './types.js';
 import { zodToConfigError } from './zod-error.js';
 
@@ -58,18 +58,17 @@ export function findProject(projectsDir: string, reference: string): ProjectRef 
 }
 
 /** Imports a TypeScript project file with no build step; any failure names the file. */
-async function importProjectFile(file: string, home: string): Promise<unknown> {
+async function importProjectFile(file: string, home: string, fresh = false): Promise<unknown> {
   const shown = path.relative(home, file) || file;
   if (!existsSync(file)) throw new ProjectLoadError(shown, 'file not found');
-  const { tsImport } = await import('tsx/esm/api');
   let module: { default?: unknown };
   try {
-    module = (await tsImport(pathToFileURL(file).href, import.meta.url)) as { default?: unknown };
+    module = (await importProjectModule(file, { fresh })) as { default?: unknown };
   } catch (error) {
     throw new ProjectLoadError(shown, `failed to load: ${errorMessage(error)}`, error);
   }
-  // A project outside a `"type": "module"` package is compiled as CommonJS: its default export arrives
-  // wrapped once more (`{ default: … }`, flagged __esModule).
+  // A default export that is itself a CommonJS module (`export default require(…)`, or a file compiled to
+  // CommonJS by its own tooling) arrives wrapped once more (`{ default: … }`, flagged __esModule).
   let value: unknown = module.default;
   while (
     value &&
@@ -83,13 +82,26 @@ async function importProjectFile(file: string, home: string): Promise<unknown> {
   return value;
 }
 
-export async function loadProject(
+export interface LoadOptions {
+  home: string;
+  /** The environment's parameter overrides (config/dwh.yaml `projects.<name>`), merged over parameters.ts. */
+  overrides?: Record<string, unknown>;
+  /** Re-read parameters.ts if it changed since this process last imported it (long-running processes). */
+  fresh?: boolean;
+}
+
+/**
+ * Reads and validates a project's parameters.ts only, with the environment's overrides: what `list`, `cron`,
+ * `schedule`, `airflow generate` and the monitor need. The factory (and whatever its tasks import) is not
+ * loaded, so a broken factory does not hide the project there.
+ */
+export async function loadProjectParameters(
   ref: ProjectRef,
-  options: { home: string; overrides?: Record<string, unknown> },
-): Promise<LoadedProject> {
+  options: LoadOptions,
+): Promise<ProjectParameters> {
   const parametersFile = path.join(ref.dir, 'parameters.ts');
   const shown = path.relative(options.home, parametersFile);
-  const rawParameters = await importProjectFile(parametersFile, options.home);
+  const rawParameters = await importProjectFile(parametersFile, options.home, options.fresh);
   if (!rawParameters || typeof rawParameters !== 'object') {
     throw new ProjectLoadError(shown, 'default export must be defineProject({...})');
   }
@@ -100,7 +112,12 @@ export async function loadProject(
   if (parameters.name !== ref.name) {
     throw new ConfigError(shown, 'name', parameters.name, `must equal the project folder name '${ref.name}'`);
   }
+  return parameters;
+}
 
+/** Loads parameters.ts and factory.ts and plans the tasks: everything a run needs. */
+export async function loadProject(ref: ProjectRef, options: LoadOptions): Promise<LoadedProject> {
+  const parameters = await loadProjectParameters(ref, options);
   const factoryFile = path.join(ref.dir, 'factory.ts');
   const factory = await importProjectFile(factoryFile, options.home);
   if (!isFactory(factory)) {

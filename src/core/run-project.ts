@@ -18,7 +18,6 @@ import { computeWindow } from '../audit/window.js';
 import { createConnectorRegistry } from '../connectors/registry.js';
 import { openWarehouse, warehouseTarget, type Warehouse } from '../db/connection.js';
 import { applyDdlHistory } from '../db/ddl-history.js';
-import { createRunLogger } from '../logging/logger.js';
 import { redactText, redactValue } from '../logging/redact.js';
 import { applyLogRetention } from '../logging/retention.js';
 import { logDir, newLogFile } from '../logging/run-log.js';
@@ -221,6 +220,8 @@ interface ExecuteInput {
 async function executeRun(input: ExecuteInput): Promise<RunReport> {
   const { config, project, warehouse, window, print } = input;
   const { parameters, ref } = project;
+  // pino is loaded by runs only, not by every `import 'dwh'`
+  const { createRunLogger } = await import('../logging/logger.js');
   const logFile = newLogFile(config.paths.metadataDir, ref.name);
   const startedAt = new Date();
   const sha = await gitSha(ref.dir);

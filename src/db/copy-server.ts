@@ -1,7 +1,6 @@
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
 import { copyErrorLine } from './copy-sql.js';
 import { CopyLineError, type CopySession } from './copy-session.js';
 
@@ -16,6 +15,7 @@ export function serverCopySession(client: pg.Client): CopySession {
       return result.rowCount ?? 0;
     },
     async copyText(statement, chunks, onBytes) {
+      const { from: copyFrom } = await import('pg-copy-streams');
       const copy = client.query(copyFrom(statement));
       try {
         // a deep read-ahead lets the next batch be parsed and encoded while the server digests this one
@@ -30,6 +30,7 @@ export function serverCopySession(client: pg.Client): CopySession {
       return copy.rowCount;
     },
     async copyBytes(statement, stream, piece, onBytes) {
+      const { from: copyFrom } = await import('pg-copy-streams');
       const copy = client.query(copyFrom(statement(piece.header)));
       try {
         await pipeline(stream, counter(onBytes), copy);

@@ -13,6 +13,7 @@ export const RUN_OVERHEAD_MS = 5 * 60_000;
  * nothing bounds the run). Schedulers use it as the run's own timeout (Airflow's `execution_timeout`).
  */
 export function runTimeBoundMs(project: ScheduledProject): number | null {
+  if (!project.tasks) throw new Error(`runTimeBoundMs: the tasks of ${project.ref.name} were not loaded`);
   let total = RUN_OVERHEAD_MS;
   for (const task of project.tasks) {
     if (task.options.enabled === false) continue;

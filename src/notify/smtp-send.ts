@@ -1,4 +1,3 @@
-import nodemailer from 'nodemailer';
 import type { Logger } from 'pino';
 import { errorMessage } from '../core/errors.js';
 import { redactText } from '../logging/redact.js';
@@ -97,6 +96,8 @@ export async function sendEmail(
 }
 
 async function sendOnce(smtp: SmtpSettings, mail: OutgoingEmail) {
+  // imported here, not at the top: `import 'dwh'` in every project file should not load the mail library
+  const { default: nodemailer } = await import('nodemailer');
   const transport = nodemailer.createTransport({
     host: smtp.host,
     port: smtp.port,

@@ -8,7 +8,6 @@ import { findProject, loadProject, type LoadedProject } from '../core/project-lo
 import { createTaskContext, type ContextBase } from '../core/task-context.js';
 import type { LoadWindow, TaskContext } from '../core/types.js';
 import { openWarehouse, warehouseTarget, type Warehouse } from '../db/connection.js';
-import { createRunLogger } from '../logging/logger.js';
 import { isBlockingFailure, NO_RUN_ID, runChecks, type ChecksOutcome } from './run-checks.js';
 import type { CheckResult } from './types.js';
 import { hasValidationFile, loadValidationFile, VALIDATION_FILE } from './validation-file.js';
@@ -71,6 +70,7 @@ export async function runDq(request: DqRequest): Promise<DqReport> {
   try {
     await migrate(warehouse);
     const window = await dqWindow(warehouse, project, request);
+    const { createRunLogger } = await import('../logging/logger.js');
     const log = createRunLogger({
       file: null,
       console: request.console ?? false,

@@ -1,9 +1,9 @@
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { CronExpressionParser } from 'cron-parser';
 import { loadConfig } from '../core/config.js';
 import { errorMessage } from '../core/errors.js';
 import { discoverProjects } from '../core/project-loader.js';
+import { importProjectModule } from '../core/typescript-loader.js';
 import { plural } from './evaluate.js';
 import type { CheckScope, Evaluation, SqlQuery, StaleProjectsCheck } from './types.js';
 
@@ -56,7 +56,6 @@ async function scheduledProjects(
   const projectsDir = path.resolve(scope.projectDir, '..', '..');
   const home = path.dirname(projectsDir);
   const config = loadConfig({ environment: scope.environment, env: { ...process.env, DWH_HOME: home } });
-  const { tsImport } = await import('tsx/esm/api');
   const projects: ScheduledProject[] = [];
   const problems: string[] = [];
   const unscheduled: string[] = [];
@@ -64,7 +63,7 @@ async function scheduledProjects(
     if (only && !only.includes(ref.name)) continue;
     const file = path.join(ref.dir, 'parameters.ts');
     try {
-      const module = (await tsImport(pathToFileURL(file).href, import.meta.url)) as {
+      const module = (await importProjectModule(file)) as {
         default?: { schedule?: unknown };
       };
       const override = config.settings.projects[ref.name]?.schedule;

@@ -97,7 +97,7 @@ describe.each(smokeKinds)('cli: the demo project end to end (%s)', (kind) => {
   });
 
   it('lists the project and shows runs as a table', async () => {
-    const list = await runCli(['list'], { env });
+    const list = await runCli(['list', '--tasks'], { env });
     expect(list.code, list.stderr).toBe(0);
     expect(list.stdout).toMatch(
       /examples\/demo_sales\s+1\.0\.0\s+4\s+public\.demo_daily_sales\s+0 6 \* \* \*/,
