@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
+import { registerSecret, registerSecretsOf, urlPassword } from '../logging/redact.js';
 import { ConfigError, DwhError } from './errors.js';
 import { zodToConfigError } from './zod-error.js';
 
@@ -135,6 +136,9 @@ export function loadConfig(
   }) as EnvironmentConfig;
 
   const databaseUrl = env.DWH_DATABASE_URL || settings.database.url || null;
+  // every credential is a secret from the moment the configuration is known, whatever runs next
+  registerSecretsOf(settings);
+  if (databaseUrl) registerSecret(urlPassword(databaseUrl));
   const pgliteDir = env.DWH_PGLITE_DIR
     ? path.resolve(env.DWH_PGLITE_DIR)
     : settings.database.pglitePath
@@ -160,7 +164,10 @@ interface ReferenceContext {
 
 const reference = /\$\{(env|file):([^}]+)\}/g;
 
-/** Replaces `${env:NAME}` with the variable and `${file:local/x}` with the file's trimmed content. */
+/**
+ * Replaces `${env:NAME}` with the variable and `${file:local/x}` with the file's trimmed content; every value
+ * resolved this way is registered as a secret, whatever its key.
+ */
 function resolveReferences(value: unknown, key: string, context: ReferenceContext): unknown {
   if (typeof value === 'string') {
     return value.replace(reference, (_match, kind: string, name: string) => {
@@ -169,6 +176,7 @@ function resolveReferences(value: unknown, key: string, context: ReferenceContex
         if (found === undefined) {
           throw new ConfigError(context.file, key, value, `environment variable ${name} is not set`);
         }
+        registerSecret(found);
         return found;
       }
       const target = path.resolve(context.configDir, name);
@@ -180,7 +188,9 @@ function resolveReferences(value: unknown, key: string, context: ReferenceContex
           `file ${path.relative(context.configDir, target)} does not exist`,
         );
       }
-      return readFileSync(target, 'utf8').trim();
+      const content = readFileSync(target, 'utf8').trim();
+      registerSecret(content);
+      return content;
     });
   }
   if (Array.isArray(value)) return value.map((item, i) => resolveReferences(item, `${key}[${i}]`, context));

@@ -98,7 +98,8 @@ const HEARTBEAT_MS = heartbeatInterval();
  * the window, record the run, apply alter_tables.sql, execute the tasks, record the outcome. Errors before the
  * run row exists are thrown (exit 2/3); after, they end the run as `failed`.
  */
-export async function runProject(request: RunRequest, print: Printer = () => {}): Promise<RunReport> {
+export async function runProject(request: RunRequest, printer: Printer = () => {}): Promise<RunReport> {
+  const print: Printer = (line) => printer(redactText(line));
   const config = loadConfig({
     ...(request.environment ? { environment: request.environment } : {}),
     ...(request.env ? { env: request.env } : {}),

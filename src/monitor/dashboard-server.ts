@@ -264,13 +264,15 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
   const server = http.createServer((request, response) => {
     handle(request)
       .then((reply) => {
+        // the last net: no page or API answer carries a registered secret
+        const body = redactText(reply.body);
         response.writeHead(reply.status, {
           ...SECURITY_HEADERS,
           'content-type':
             reply.type === 'html' ? 'text/html; charset=utf-8' : 'application/json; charset=utf-8',
-          'content-length': Buffer.byteLength(reply.body),
+          'content-length': Buffer.byteLength(body),
         });
-        response.end(request.method === 'HEAD' ? undefined : reply.body);
+        response.end(request.method === 'HEAD' ? undefined : body);
       })
       .catch((error: unknown) => {
         response.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
