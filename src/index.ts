@@ -21,6 +21,7 @@ export {
   ConfigError,
   DwhError,
   FactoryError,
+  NonRetryableError,
   ProjectLoadError,
   ProjectNotFoundError,
   RunLockedError,
@@ -29,6 +30,8 @@ export {
   WindowError,
   EXIT,
 } from './core/errors.js';
+export { classifyError, isRetryable } from './core/retry-class.js';
+export type { RetryDecision } from './core/retry-class.js';
 export { quoteIdent } from './db/quote.js';
 export { runProject } from './core/run-project.js';
 export type { RunRequest, RunReport } from './core/run-project.js';

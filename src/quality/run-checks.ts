@@ -24,7 +24,7 @@ export class ChecksFailedError extends DwhError {
     super(
       'TASK_FAILED',
       `${blockingFailures.length} blocking check(s) failed: ${blockingFailures.map((r) => `${r.name} (${r.message})`).join('; ')}`,
-      { exitCode: EXIT.runFailed },
+      { exitCode: EXIT.runFailed, retryable: false },
     );
     // not enumerable: the run log serialises errors with their own properties, and the results are stored already
     Object.defineProperty(this, 'results', { value: results, enumerable: false });

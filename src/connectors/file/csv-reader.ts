@@ -7,7 +7,7 @@ export class CsvError extends DwhError {
     readonly line: number,
     problem: string,
   ) {
-    super('TASK_FAILED', `${file} line ${line}: ${problem}`, { exitCode: EXIT.runFailed });
+    super('TASK_FAILED', `${file} line ${line}: ${problem}`, { exitCode: EXIT.runFailed, retryable: false });
   }
 }
 
