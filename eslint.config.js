@@ -2,7 +2,17 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'metadata/**', 'node_modules/**', 'coverage/**', 'test-artifacts/**'] },
+  {
+    ignores: [
+      'dist/**',
+      'metadata/**',
+      'node_modules/**',
+      'coverage/**',
+      'test-artifacts/**',
+      // a fixture with a deliberate type error, for `dwh validate`
+      'tests/fixtures/home/projects/errors/err_type_error/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

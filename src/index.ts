@@ -22,6 +22,7 @@ export {
   DataError,
   DwhError,
   FactoryError,
+  NonRetryableError,
   ProjectLoadError,
   ProjectNotFoundError,
   RunLockedError,
@@ -30,6 +31,8 @@ export {
   WindowError,
   EXIT,
 } from './core/errors.js';
+export { classifyError, isRetryable } from './core/retry-class.js';
+export type { RetryDecision } from './core/retry-class.js';
 export { quoteIdent } from './db/quote.js';
 export { runProject } from './core/run-project.js';
 export type { RunRequest, RunReport } from './core/run-project.js';

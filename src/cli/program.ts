@@ -16,6 +16,7 @@ import { registerRuns } from './runs.js';
 import { registerSchedule } from './schedule.js';
 import { registerSql } from './sql.js';
 import { registerUi } from './ui.js';
+import { registerValidate } from './validate.js';
 
 /**
  * The `dwh` command. Each command lives in its own file and imports its heavy modules (databases, logging)
@@ -45,6 +46,7 @@ Exit codes: 0 success, 1 run failed, 2 bad usage or configuration, 3 refused (pr
   for (const register of [
     registerRun,
     registerList,
+    registerValidate,
     registerRuns,
     registerSql,
     registerInit,

@@ -1,10 +1,12 @@
 import path from 'node:path';
 import type { TaskContext, TaskResult } from '../core/types.js';
 import { UsageError } from '../core/errors.js';
+import { withOptionCheck } from '../core/option-check.js';
 import { loadTable, type LoadMode } from '../db/load-table.js';
 import { loadMapping, type Mapping } from '../transform/mapping.js';
 import { writeRejects } from '../transform/rejects.js';
 import { transformRows, type MappingFunctions } from '../transform/transform-rows.js';
+import { checkExtractLoadOptions } from './extract-load-options.js';
 import type { ExtractRequest } from './types.js';
 
 export interface ExtractLoadOptions {
@@ -38,7 +40,10 @@ export interface ExtractLoadOptions {
  * target: 'stg_orders', mode: 'delete-window', windowColumn: 'ordered_at' }))`. Reports records and, with a
  * mapping's dateColumn, the data min/max dates; rejected rows go to `<ts>_rejects.csv` in the output folder.
  */
-export async function extractLoad(ctx: TaskContext, options: ExtractLoadOptions): Promise<TaskResult> {
+export const extractLoad = withOptionCheck(async function extractLoad(
+  ctx: TaskContext,
+  options: ExtractLoadOptions,
+): Promise<TaskResult> {
   const request: ExtractRequest | undefined = options.request ?? options.query ?? options.path;
   if (request === undefined)
     throw new UsageError(`extractLoad from '${options.source}': give query, path or request`);
@@ -90,4 +95,4 @@ export async function extractLoad(ctx: TaskContext, options: ExtractLoadOptions)
     dataMinDate: stats.dataMinDate,
     dataMaxDate: stats.dataMaxDate,
   };
-}
+}, checkExtractLoadOptions);

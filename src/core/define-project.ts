@@ -15,8 +15,19 @@ const isoDate = z.union([z.date(), z.string()]).transform((value, ctx) => {
     ctx.addIssue({ code: 'custom', message: 'must be an ISO date like 2024-01-31' });
     return z.NEVER;
   }
+  // `new Date('2026-02-30')` rolls over to March 2nd: a day that does not exist is an error
+  const day = typeof value === 'string' ? /^(\d{4})-(\d{2})-(\d{2})/.exec(value) : null;
+  if (day && !isCalendarDay(Number(day[1]), Number(day[2]), Number(day[3]))) {
+    ctx.addIssue({ code: 'custom', message: `${day[0]} is not a day of the calendar` });
+    return z.NEVER;
+  }
   return date;
 });
+
+function isCalendarDay(y: number, m: number, d: number): boolean {
+  const probe = new Date(Date.UTC(y, m - 1, d));
+  return probe.getUTCFullYear() === y && probe.getUTCMonth() === m - 1 && probe.getUTCDate() === d;
+}
 
 /** Parameters of a project (`parameters.ts`). Every default is listed here and nowhere else. */
 export const projectParametersSchema = z

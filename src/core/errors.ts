@@ -22,15 +22,56 @@ export type ErrorCode =
   | 'ATTEMPT_ENDED'
   | 'RUN_LOG';
 
+/** Codes of errors that cannot succeed on a retry: the configuration or the usage is wrong. */
+const NOT_RETRYABLE_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  'CONFIG',
+  'USAGE',
+  'PROJECT_NOT_FOUND',
+  'PROJECT_LOAD',
+  'FACTORY',
+  'WINDOW',
+  'INPUT',
+  'DATA',
+]);
+
+export interface DwhErrorOptions {
+  cause?: unknown;
+  exitCode?: ExitCode;
+  /**
+   * Whether a task failing with this error is worth another attempt (see core/retry-class.ts); `undefined`
+   * given explicitly: decided from the cause. (Default: false for configuration and usage errors, otherwise
+   * decided from the cause)
+   */
+  retryable?: boolean;
+}
+
 /** Base class of every error dwh raises on purpose; `exitCode` is what the CLI exits with. */
 export class DwhError extends Error {
   readonly code: ErrorCode;
   readonly exitCode: ExitCode;
-  constructor(code: ErrorCode, message: string, options?: { cause?: unknown; exitCode?: ExitCode }) {
+  /** Read by property, not instanceof: project files load their own copy of this class. */
+  readonly retryable: boolean | undefined;
+  constructor(code: ErrorCode, message: string, options?: DwhErrorOptions) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.code = code;
     this.exitCode = options?.exitCode ?? EXIT.usage;
+    this.retryable =
+      options && 'retryable' in options
+        ? options.retryable
+        : NOT_RETRYABLE_CODES.has(code)
+          ? false
+          : undefined;
+  }
+}
+
+/**
+ * Thrown by a task to fail at once, without the retries it has left: `throw new NonRetryableError('bad
+ * input file', { cause })`.
+ */
+export class NonRetryableError extends DwhError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('TASK_FAILED', message, { ...options, exitCode: EXIT.runFailed, retryable: false });
   }
 }
 
@@ -129,7 +170,10 @@ export class TaskTimeoutError extends DwhError {
     readonly task: string,
     readonly timeoutMs: number,
   ) {
-    super('TASK_TIMEOUT', `task '${task}' timed out after ${timeoutMs} ms`, { exitCode: EXIT.runFailed });
+    super('TASK_TIMEOUT', `task '${task}' timed out after ${timeoutMs} ms`, {
+      exitCode: EXIT.runFailed,
+      retryable: true,
+    });
   }
 }
 
@@ -148,25 +192,11 @@ export class TaskFailedError extends DwhError {
   }
 }
 
-/**
- * Brand of errors that fail the same way on every attempt. A `Symbol.for` key rather than `instanceof`: each
- * project file is imported with its own copy of the library, so its error classes are not the runner's.
- */
-const NOT_RETRYABLE = Symbol.for('dwh.error.notRetryable');
-
 /** The data itself is wrong (a threshold on the loaded rows is exceeded): the same input fails again, so no retry. */
 export class DataError extends DwhError {
   constructor(message: string, options?: { cause?: unknown }) {
     super('DATA', message, { ...options, exitCode: EXIT.runFailed });
   }
-  get [NOT_RETRYABLE](): true {
-    return true;
-  }
-}
-
-/** False for errors a retry cannot fix (data errors), from this or any other copy of the library. */
-export function isRetryable(thrown: unknown): boolean {
-  return !(typeof thrown === 'object' && thrown !== null && NOT_RETRYABLE in thrown);
 }
 
 export class DdlError extends DwhError {
@@ -175,17 +205,42 @@ export class DdlError extends DwhError {
   }
 }
 
-/** Turns anything thrown (including non-Errors) into a readable message. */
+/**
+ * Turns anything thrown (including non-Errors) into a readable message. PostgreSQL's DETAIL and HINT (found on
+ * the error or its causes) are appended, so `Key (id)=(7) already exists` reaches the audit row and the e-mail.
+ */
 export function errorMessage(thrown: unknown): string {
-  if (thrown instanceof Error) return thrown.message || thrown.name;
+  if (thrown instanceof Error) return withServerDetail(thrown.message || thrown.name, thrown);
   if (typeof thrown === 'string') return thrown;
   return `non-Error thrown: ${describeValue(thrown)}`;
 }
 
 /** Message plus stack (when there is one) for storage and e-mails. */
 export function errorDetail(thrown: unknown): string {
-  if (thrown instanceof Error && thrown.stack) return thrown.stack;
-  return errorMessage(thrown);
+  if (!(thrown instanceof Error) || !thrown.stack) return errorMessage(thrown);
+  const message = errorMessage(thrown);
+  const frames = thrown.stack.split('\n').filter((line) => /^\s+at /.test(line));
+  return [`${thrown.name}: ${message}`, ...frames].join('\n');
+}
+
+function withServerDetail(message: string, thrown: Error): string {
+  let out = message;
+  for (const label of ['detail', 'hint'] as const) {
+    const text = serverField(thrown, label);
+    if (text && !out.includes(text)) out += ` — ${label.toUpperCase()}: ${text}`;
+  }
+  return out;
+}
+
+/** The first `detail`/`hint` string along the cause chain (pg and PGlite errors carry them as properties). */
+function serverField(thrown: unknown, field: 'detail' | 'hint'): string | null {
+  let current: unknown = thrown;
+  for (let depth = 0; depth < 10 && current && typeof current === 'object'; depth++) {
+    const value = (current as Record<string, unknown>)[field];
+    if (typeof value === 'string' && value.trim()) return value.trim();
+    current = (current as { cause?: unknown }).cause;
+  }
+  return null;
 }
 
 export function describeValue(value: unknown): string {

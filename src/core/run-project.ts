@@ -30,6 +30,7 @@ import { createOutputWriter, outputDir } from './output.js';
 import { findProject, loadProject, type LoadedProject } from './project-loader.js';
 import { RunLogError, guardRun } from './run-guard.js';
 import { runTasks, type RunnerResult } from './runner.js';
+import { planCheckContext, validatePlan } from './plan-validation.js';
 import { createTaskContext } from './task-context.js';
 import type { LoadType, LoadWindow } from './types.js';
 
@@ -112,6 +113,8 @@ export async function runProject(request: RunRequest, printer: Printer = () => {
       home: config.paths.home,
       overrides: config.settings.projects[ref.name],
     }));
+  // options, mappings, validation.yaml and connectors named by the tasks: exit 2 before anything is written
+  if (!request.session) validatePlan(project, planCheckContext(config, ref.dir));
   const selected = selectTasks(project, request.tasks);
   // a bad smtp/recipients section stops the run before it starts, not after its work is done
   const email = request.email === false ? null : loadEmailSettings(config);

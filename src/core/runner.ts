@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { ProjectParameters } from './define-project.js';
-import { DwhError, TaskTimeoutError, errorDetail, errorMessage, isRetryable } from './errors.js';
+import { DwhError, TaskTimeoutError, errorDetail, errorMessage } from './errors.js';
+import { classifyError } from './retry-class.js';
 import { resolveRetryPolicy, retryDelay } from './retry-policy.js';
 import type { PlannedTask } from './task-graph.js';
 import type { AttemptStatus, TaskContext, TaskResult } from './types.js';
@@ -155,7 +156,9 @@ export async function runTasks(options: RunnerOptions): Promise<RunnerResult> {
       } catch (thrown) {
         const message = errorMessage(thrown);
         const interrupted = options.interrupt?.aborted ?? false;
-        const retry = attempt <= policy.retries && !interrupted && isRetryable(thrown);
+        const permanent =
+          attempt <= policy.retries && !interrupted ? permanentReason(task, thrown, attempt) : null;
+        const retry = attempt <= policy.retries && !interrupted && permanent === null;
         await hooks.attemptEnded(
           task.name,
           attempt,
@@ -169,7 +172,8 @@ export async function runTasks(options: RunnerOptions): Promise<RunnerResult> {
           outcome.error = message;
           outcome.errorDetail = errorDetail(thrown);
           firstError ??= `task '${task.name}': ${message}`;
-          attemptLog.error({ err: asError(thrown) }, `failed after ${attempt} attempt(s): ${message}`);
+          const why = permanent ? ` (not retried: ${permanent})` : '';
+          attemptLog.error({ err: asError(thrown) }, `failed after ${attempt} attempt(s): ${message}${why}`);
           break;
         }
         const delay = retryDelay(policy, attempt + 1);
@@ -198,6 +202,19 @@ export async function runTasks(options: RunnerOptions): Promise<RunnerResult> {
     dataMaxDate: totals.max,
     error: failed ? (firstError ?? 'a task did not succeed') : null,
   };
+}
+
+/** Why a failed attempt is not worth retrying, or null when it is: the task's `retryOn`, else retry-class.ts. */
+function permanentReason(task: PlannedTask['task'], thrown: unknown, attempt: number): string | null {
+  if (task.options.retryOn) {
+    try {
+      return task.options.retryOn(thrown, attempt) ? null : "the task's retryOn returned false";
+    } catch (error) {
+      return `the task's retryOn threw: ${errorMessage(error)}`;
+    }
+  }
+  const decision = classifyError(thrown);
+  return decision.retryable ? null : decision.reason;
 }
 
 /** Runs one attempt; rejects when the task throws, the timeout passes, or the attempt is aborted. */

@@ -1,3 +1,4 @@
+import { markPartial } from './option-check.js';
 import type { Factory, TaskDefinition, TaskFunction, TaskOptions } from './types.js';
 
 /** Declares one task of a factory. */
@@ -12,6 +13,8 @@ export function task(name: string, fn: TaskFunction<[]>, options: TaskOptions = 
 export function partial<Args extends unknown[]>(fn: TaskFunction<Args>, ...args: Args): TaskFunction<[]> {
   const bound: TaskFunction<[]> = (ctx) => fn(ctx, ...args);
   Object.defineProperty(bound, 'name', { value: `partial(${fn.name || 'anonymous'})` });
+  // the project loader checks the bound options of helpers that declare a checker (core/option-check.ts)
+  markPartial(bound, fn, args);
   return bound;
 }
 

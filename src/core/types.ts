@@ -96,6 +96,12 @@ export interface TaskOptions extends Partial<RetryPolicy> {
   enabled?: boolean;
   /** Names of tasks that must succeed (or be disabled) first. (Default: the previous task in the factory) */
   dependsOn?: string[];
+  /**
+   * Decides whether a failed attempt is retried (while retries are left). (Default: `isRetryable` — transient
+   * errors such as lost connections, deadlocks, timeouts and HTTP 5xx are retried; configuration errors, data
+   * errors and failed checks are not)
+   */
+  retryOn?: (error: unknown, attempt: number) => boolean;
 }
 
 export interface TaskDefinition {

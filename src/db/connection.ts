@@ -4,6 +4,7 @@ import type { Knex } from 'knex';
 import type pg from 'pg';
 import type { DatabaseEngine, ResolvedConfig } from '../core/config.js';
 import { DatabaseError } from '../core/errors.js';
+import { knexLog } from './knex-log.js';
 import { maskUrl } from './mask-url.js';
 import { PgliteDirLock } from './pglite-dir-lock.js';
 import { typeParsers } from './type-parsers.js';
@@ -85,6 +86,15 @@ async function openEmbeddedServer(dir: string): Promise<Warehouse> {
 
 interface RawConnection {
   query(text: string, values?: unknown[]): Promise<{ rows: unknown[] }>;
+  /** Set by knex when the connection broke; the pool then destroys it instead of handing it out. */
+  __knex__disposed?: unknown;
+}
+
+/** SQLSTATE 57P0x (server shut the connection), class 08 (connection exception), or the socket just closed. */
+function isConnectionLoss(error: unknown): boolean {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  if (typeof code === 'string' && (/^57P0[123]$/.test(code) || code.startsWith('08'))) return true;
+  return typeof message === 'string' && /^Connection terminated/.test(message);
 }
 interface KnexClientInternals {
   acquireConnection(): Promise<RawConnection>;
@@ -98,6 +108,11 @@ function rawQuery(knex: Knex) {
     try {
       const result = await connection.query(text, [...values]);
       return result.rows as Row[];
+    } catch (error) {
+      // a connection the server closed under the query must not go back to the pool: the next query (the
+      // audit row of the failed attempt, the retry) would get it before its 'end' event marks it disposed
+      if (isConnectionLoss(error)) connection.__knex__disposed = error;
+      throw error;
     } finally {
       await client.releaseConnection(connection);
     }
@@ -116,6 +131,7 @@ async function openServer(url: string, description = maskUrl(url)): Promise<Ware
       types: { getTypeParser: getServerTypeParser },
     } as Knex.PgConnectionConfig,
     pool: { min: 0, max: 5 },
+    log: knexLog,
   });
   const query = rawQuery(knex);
   try {
@@ -154,6 +170,7 @@ async function openPglite(dir: string, command: string): Promise<Warehouse> {
       client: ClientPGLite,
       dialect: 'postgres',
       connection: { pglite },
+      log: knexLog,
     } as Knex.Config);
     return {
       kind: 'pglite',

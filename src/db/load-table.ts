@@ -66,7 +66,12 @@ export class LoadError extends DwhError {
     message: string,
     cause?: unknown,
   ) {
-    super('DATABASE', message, { cause, exitCode: EXIT.runFailed });
+    // without a cause it is a bad option (mode, windowColumn); with one, the cause decides (see retry-class.ts)
+    super('DATABASE', message, {
+      cause,
+      exitCode: EXIT.runFailed,
+      retryable: cause === undefined ? false : undefined,
+    });
   }
 }
 

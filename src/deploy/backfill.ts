@@ -2,6 +2,7 @@ import { migrate } from '../audit/migrate.js';
 import { acquireRunLock, recoverCrashedRuns, type RunLock } from '../audit/run-lock.js';
 import { loadConfig } from '../core/config.js';
 import { EXIT, UsageError, errorMessage, type ExitCode } from '../core/errors.js';
+import { planCheckContext, validatePlan } from '../core/plan-validation.js';
 import { findProject, loadProject, type LoadedProject } from '../core/project-loader.js';
 import { runProject, type Printer } from '../core/run-project.js';
 import type { LoadType } from '../core/types.js';
@@ -72,6 +73,7 @@ export async function runBackfill(
     home: config.paths.home,
     overrides: config.settings.projects[ref.name],
   });
+  validatePlan(project, planCheckContext(config, ref.dir));
   const loadDays = request.loadDays ?? 1;
   const planned = planBackfillWindows(request.startDate, request.endDate, loadDays);
   const key: BackfillKey = {

@@ -1,4 +1,5 @@
 import { DwhError, EXIT, errorMessage } from '../core/errors.js';
+import { problemFromError, withOptionCheck, type OptionProblem } from '../core/option-check.js';
 import type { TaskContext, TaskResult } from '../core/types.js';
 import { redactText, redactValue } from '../logging/redact.js';
 import { insertDqResults } from './dq-results.js';
@@ -24,7 +25,7 @@ export class ChecksFailedError extends DwhError {
     super(
       'TASK_FAILED',
       `${blockingFailures.length} blocking check(s) failed: ${blockingFailures.map((r) => `${r.name} (${r.message})`).join('; ')}`,
-      { exitCode: EXIT.runFailed },
+      { exitCode: EXIT.runFailed, retryable: false },
     );
     // not enumerable: the run log serialises errors with their own properties, and the results are stored already
     Object.defineProperty(this, 'results', { value: results, enumerable: false });
@@ -129,7 +130,10 @@ export async function evaluateCheck(check: Check, scope: CheckScope): Promise<Ch
  * `task('validate', runChecks)` for the checks of metadata/validation.yaml. Every check runs and is stored in
  * dwh.dq_results; then a failing blocking error check fails the task. Warnings never fail it.
  */
-export async function runChecks(ctx: TaskContext, checks?: Check[]): Promise<ChecksOutcome> {
+export const runChecks = withOptionCheck(async function runChecks(
+  ctx: TaskContext,
+  checks?: Check[],
+): Promise<ChecksOutcome> {
   const fromValidationFile = checks === undefined;
   const list = checks ?? loadValidationFile(ctx.projectDir);
   const scope = scopeOf(ctx);
@@ -161,4 +165,19 @@ export async function runChecks(ctx: TaskContext, checks?: Check[]): Promise<Che
   const blocking = results.filter(isBlockingFailure);
   if (blocking.length) throw new ChecksFailedError(results, blocking);
   return { checks: results, fromValidationFile };
+}, checkRunChecksOptions);
+
+/** Without checks of its own, runChecks reads metadata/validation.yaml: it is read when the project loads. */
+function checkRunChecksOptions(args: readonly unknown[], context: { projectDir: string }): OptionProblem[] {
+  if (args[0] !== undefined) {
+    return Array.isArray(args[0])
+      ? []
+      : [{ key: 'checks', value: args[0], problem: 'must be a list of checks (notNull(…), unique(…), …)' }];
+  }
+  try {
+    loadValidationFile(context.projectDir);
+    return [];
+  } catch (error) {
+    return [problemFromError(error, '', undefined)];
+  }
 }

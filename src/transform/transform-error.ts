@@ -14,9 +14,7 @@ export class TransformError extends DwhError {
     super(
       'TASK_FAILED',
       `mapping '${mapping}': ${describeWhere(source, line, row)}: column ${column}: ${reason}`,
-      {
-        exitCode: EXIT.runFailed,
-      },
+      { exitCode: EXIT.runFailed, retryable: false },
     );
   }
 }

@@ -3,7 +3,12 @@ import { DataError, DwhError, EXIT } from '../core/errors.js';
 /** A load of the warehouse layer that cannot go on: bad declaration, failed check, broken invariant. */
 export class WarehouseError extends DwhError {
   constructor(message: string, options?: { cause?: unknown }) {
-    super('USAGE', message, { ...options, exitCode: EXIT.runFailed });
+    // a failed statement decides by its SQLSTATE (a deadlock is retried); a bad declaration is not retried
+    super('USAGE', message, {
+      ...options,
+      exitCode: EXIT.runFailed,
+      retryable: options?.cause === undefined ? false : undefined,
+    });
   }
 }
 

@@ -73,9 +73,12 @@ export class HttpClient {
             : `failed, cannot connect: ${networkCause(error)}`;
       }
       if (attempt > this.config.retries) {
+        // 429, 5xx, timeouts and network errors: the task's own retries may still get through
         throw new ConnectorError(
           this.connector,
           `GET ${shown} ${problem} (after ${attempt} attempt${attempt > 1 ? 's' : ''})`,
+          undefined,
+          { retryable: true },
         );
       }
       const backoff = Math.min(this.config.retryDelayMs * 2 ** (attempt - 1), this.config.maxRetryDelayMs);
