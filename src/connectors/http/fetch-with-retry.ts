@@ -120,7 +120,7 @@ async function readBody(
   if (!response.body) return '';
   const chunks: Uint8Array[] = [];
   let size = 0;
-  for await (const chunk of response.body) {
+  for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
     size += chunk.length;
     // leaving the loop by throwing cancels the body: the rest is never downloaded
     if (size > limit) throw tooLarge('larger');
