@@ -54,6 +54,18 @@ function rawQuery(knex: Knex) {
   };
 }
 
+/**
+ * knex warns `Connection Error: Error: read ECONNRESET` on the console when it discards a connection the
+ * server closed; the query that ran on it has already failed with that error and says so (with its table,
+ * file and line), so the raw driver line is dropped. Other warnings stay visible.
+ */
+const knexLog = {
+  warn(message: unknown) {
+    const text = String(message);
+    if (!text.startsWith('Connection Error:')) process.emitWarning(text);
+  },
+};
+
 async function openServer(url: string): Promise<Warehouse> {
   const [{ default: knexFactory }, { default: pg }] = await Promise.all([import('knex'), import('pg')]);
   pgTypes = pg.types;
@@ -67,6 +79,7 @@ async function openServer(url: string): Promise<Warehouse> {
       types: { getTypeParser: getServerTypeParser },
     } as Knex.PgConnectionConfig,
     pool: { min: 0, max: 5 },
+    log: knexLog,
   });
   const query = rawQuery(knex);
   try {
