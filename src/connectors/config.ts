@@ -67,6 +67,15 @@ const httpSchema = z
     retryDelayMs: z.number().int().min(0).default(500),
     /** (Default: 30000) */
     maxRetryDelayMs: z.number().int().min(0).default(30_000),
+    /**
+     * Largest response body read, in bytes; a larger one fails the extract, naming the URL and the limit,
+     * and is not retried. (Default: 268435456, 256 MB)
+     */
+    maxBodyBytes: z
+      .number()
+      .int()
+      .positive()
+      .default(256 * 1024 * 1024),
     /** At most this many requests per second. (Default: unlimited) */
     ratePerSecond: z.number().positive().optional(),
   })

@@ -128,6 +128,8 @@ export async function recordStartLine(stream: Readable, line: number): Promise<n
     last = start;
     if (found === null && end >= line) found = start;
   };
+  // pipe() does not pass a source error on: without this a failing source would leave the loop waiting
+  stream.once('error', (error) => scan.destroy(error));
   try {
     for await (const chunk of stream.pipe(scan) as AsyncIterable<Buffer>) {
       void chunk;

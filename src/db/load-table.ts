@@ -156,18 +156,46 @@ async function withCopySession<T>(knex: Knex, work: (session: CopySession) => Pr
   const connection = await client.acquireConnection();
   try {
     if (isPglite(connection)) return await connection.transaction((tx) => work(pgliteCopySession(tx)));
-    const pgClient = connection as pg.Client;
+    const pgClient = connection as pg.Client & { __knex__disposed?: unknown };
     await pgClient.query('BEGIN');
     try {
       const result = await work(serverCopySession(pgClient));
       await pgClient.query('COMMIT');
       return result;
     } catch (error) {
-      await pgClient.query('ROLLBACK');
+      try {
+        await pgClient.query('ROLLBACK');
+      } catch (rollbackError) {
+        // the connection is gone (the server ended it): the server rolls back by itself; the load's own
+        // error (table, file, line) is what the user needs, with the connection loss as its cause
+        pgClient.__knex__disposed = rollbackError;
+        throw withConnectionLoss(error, rollbackError);
+      }
       throw error;
     }
   } finally {
     await client.releaseConnection(connection);
+  }
+}
+
+function withConnectionLoss(error: unknown, rollbackError: unknown): unknown {
+  if (!(error instanceof LoadError)) return error;
+  return new LoadError(
+    error.table,
+    error.source,
+    error.line,
+    `${error.message} (the connection to the database was lost)`,
+    new ConnectionLostError(
+      `the connection to the database was lost: ${errorMessage(rollbackError)}`,
+      error.cause ?? rollbackError,
+    ),
+  );
+}
+
+/** The connection to the warehouse ended during a load (the cause of the load's LoadError); retryable. */
+export class ConnectionLostError extends DwhError {
+  constructor(message: string, cause: unknown) {
+    super('DATABASE', message, { cause, exitCode: EXIT.runFailed });
   }
 }
 

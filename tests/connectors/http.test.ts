@@ -71,6 +71,15 @@ const routes: Record<string, Route> = {
       res.end('no');
     } else json(res, [{ ok: true }]);
   },
+  '/huge': (url, _req, res) => {
+    // 2 MB of JSON, with a Content-Length or streamed in chunks without one
+    const body = JSON.stringify(Array.from({ length: 20_000 }, (_, i) => ({ id: i, pad: 'p'.repeat(80) })));
+    if (url.searchParams.get('chunked')) {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      for (let at = 0; at < body.length; at += 64 * 1024) res.write(body.slice(at, at + 64 * 1024));
+      res.end();
+    } else json(res, JSON.parse(body));
+  },
   '/missing': (_url, _req, res) => {
     res.writeHead(404, { 'content-type': 'text/plain' });
     res.end('no such resource');
@@ -188,6 +197,33 @@ describe('connectors: http (a real HTTP server on 127.0.0.1)', () => {
     expect(JSON.stringify(error, Object.getOwnPropertyNames(error))).not.toContain(TOKEN);
     expect(lines.join('')).not.toContain(TOKEN);
   });
+
+  it.each([
+    ['with a Content-Length', {}],
+    ['streamed without a length', { chunked: 1 }],
+  ])(
+    'a body over maxBodyBytes fails naming the URL and the limit, and is not retried (%s)',
+    async (_how, params) => {
+      const { ctx } = extractContext();
+      const before = requests.filter((r) => r.path.startsWith('/huge')).length;
+      const error = await failure(
+        collectRows(
+          await (
+            await connector({ maxBodyBytes: 1_000_000, retries: 3 })
+          ).extract({ path: 'huge', params }, ctx),
+        ),
+      );
+      expect(error).toMatchObject({ code: 'INPUT' });
+      expect(error.message).toMatch(
+        /^connector 'api': GET http:\/\/127\.0\.0\.1:\d+\/huge\S*: the response body is .*more than maxBodyBytes \(1000000 bytes\)/,
+      );
+      expect(requests.filter((r) => r.path.startsWith('/huge')).length - before).toBe(1);
+      const rows = await collectRows(
+        await (await connector({ maxBodyBytes: 3_000_000 })).extract({ path: 'huge', params }, ctx),
+      );
+      expect(rows).toHaveLength(20_000);
+    },
+  );
 
   it('sends the token as a bearer header and never logs it', async () => {
     const { ctx, lines } = extractContext();

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { errorMessage } from '../../core/errors.js';
+import { DwhError, errorMessage } from '../../core/errors.js';
+import { InputError } from '../../core/input-error.js';
 import { redactText } from '../../logging/redact.js';
 import type { HttpConnectorConfig } from '../config.js';
 import { ConnectorError } from '../connector-error.js';
@@ -45,7 +46,7 @@ export class HttpClient {
           signal: AbortSignal.any([signal, AbortSignal.timeout(this.config.timeoutMs)]),
         });
         if (response.ok) {
-          const text = await response.text();
+          const text = await readBody(response, this.config.maxBodyBytes, this.connector, shown);
           try {
             return {
               url: shown,
@@ -65,7 +66,7 @@ export class HttpClient {
         if (!RETRYABLE(response.status)) throw new ConnectorError(this.connector, `GET ${shown} ${problem}`);
         retryAfterMs = retryAfter(response.headers.get('retry-after'));
       } catch (error) {
-        if (error instanceof ConnectorError) throw error;
+        if (error instanceof DwhError) throw error;
         signal.throwIfAborted();
         problem =
           error instanceof Error && error.name === 'TimeoutError'
@@ -95,6 +96,40 @@ export class HttpClient {
     this.nextAllowed = Math.max(now, this.nextAllowed) + 1000 / this.config.ratePerSecond;
     if (wait > 0) await sleep(wait, undefined, { signal });
   }
+}
+
+/**
+ * The body as text, refused once it is larger than `limit` bytes (by Content-Length before reading, else
+ * while reading): a body too large to hold would otherwise fail deep in the runtime and look like a network
+ * error worth retrying. The same body comes back on every try, so this is not retried.
+ */
+async function readBody(
+  response: Response,
+  limit: number,
+  connector: string,
+  shown: string,
+): Promise<string> {
+  const tooLarge = (size: string) =>
+    new InputError(
+      `connector '${connector}': GET ${shown}`,
+      null,
+      `the response body is ${size}, more than maxBodyBytes (${limit} bytes); raise maxBodyBytes on the connector or ask for smaller pages`,
+    );
+  const declared = Number(response.headers.get('content-length') ?? NaN);
+  if (declared > limit) {
+    await response.body?.cancel();
+    throw tooLarge(`${declared} bytes`);
+  }
+  if (!response.body) return '';
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
+    size += chunk.length;
+    // leaving the loop by throwing cancels the body: the rest is never downloaded
+    if (size > limit) throw tooLarge('larger');
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** Retry-After is seconds or an HTTP date. */
