@@ -227,3 +227,27 @@ export async function listAttempts(warehouse: Warehouse, runIds: number[]): Prom
     [runIds],
   );
 }
+
+/**
+ * The statements that end a run whose process is about to be stopped by its watchdog (the event loop is
+ * blocked, so the run cannot write them itself): its open attempt and the run become `failed` with `message`.
+ * Run through a connection of its own, only on rows still `running`.
+ */
+export function blockedRunStatements(
+  attempt: { runId: number; task: string; attempt: number },
+  message: string,
+): { text: string; values: unknown[] }[] {
+  return [
+    {
+      text: `update dwh.etl_task_runs set status = 'failed', ended_at = now(), error_message = $4
+             where run_id = $1 and task_name = $2 and attempt = $3 and status = 'running'`,
+      values: [attempt.runId, attempt.task, attempt.attempt, message],
+    },
+    {
+      text: `update dwh.etl_runs set status = 'failed', error_message = $2, end_script_execution_time = now(),
+               heartbeat_at = now()
+             where run_id = $1 and status = 'running'`,
+      values: [attempt.runId, `task '${attempt.task}': ${message}`],
+    },
+  ];
+}

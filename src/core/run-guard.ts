@@ -3,11 +3,12 @@ import { heartbeat } from '../audit/run-store.js';
 import type { RunLock } from '../audit/run-lock.js';
 import type { Warehouse } from '../db/connection.js';
 import { DwhError, EXIT, RunLockLostError, errorMessage } from './errors.js';
+import { startRunWatchdog } from './run-watchdog.js';
 
 /**
  * Everything that can end a run from outside its task loop, turned into one abort of the run: SIGINT, SIGTERM,
  * SIGHUP; an unhandled promise rejection or an uncaught exception (a task's stray promise or callback); the run
- * log failing to write (disk full); the run lock lost. The run then stops its current task, starts no other,
+ * log failing to write (disk full); the run lock lost; a task blocking the event loop (run-watchdog.ts). The run then stops its current task, starts no other,
  * and ends `failed` with the cause (and its e-mail), instead of the process dying with the row left `running`.
  * The heartbeat is the periodic proof that the run still holds its lock and its row.
  */
@@ -16,8 +17,9 @@ export interface RunGuard {
   signal: AbortSignal;
   /** Ends the run with this cause (the first cause wins). */
   fail(cause: Error): void;
-  /** The task whose attempt is running, named in messages about stray errors. */
-  setTask(task: string | null): void;
+  /** The attempt that is running: named in messages about stray errors, watched for a blocked event loop. */
+  attemptStarted(task: string, attempt: number, timeoutMs: number | undefined): void;
+  attemptEnded(): void;
   /** Removes the process handlers and stops the heartbeat. */
   stop(): void;
 }
@@ -30,6 +32,7 @@ export interface RunGuardOptions {
   heartbeatMs: number;
   /** The run's logger; a function because the guard is installed before the logger exists. */
   log: () => Logger | null;
+  logFile: string;
 }
 
 /** A stray promise rejection or exception of the run's process. */
@@ -84,6 +87,12 @@ export function guardRun(options: RunGuardOptions): RunGuard {
 
   const lockLost = (reason: string) => fail(new RunLockLostError(options.project, options.runId, reason));
   options.lock.onLost(lockLost);
+  const watchdog = startRunWatchdog({
+    runId: options.runId,
+    project: options.project,
+    url: options.warehouse.url,
+    logFile: options.logFile,
+  });
   let beating = false;
   const beat = setInterval(() => {
     if (beating || controller.signal.aborted) return;
@@ -104,8 +113,13 @@ export function guardRun(options: RunGuardOptions): RunGuard {
   return {
     signal: controller.signal,
     fail,
-    setTask: (name) => (task = name),
+    attemptStarted(name, attempt, timeoutMs) {
+      task = name;
+      watchdog.attemptStarted(name, attempt, timeoutMs);
+    },
+    attemptEnded: () => watchdog.attemptEnded(),
     stop() {
+      watchdog.stop();
       clearInterval(beat);
       for (const signal of SIGNALS) process.off(signal, onSignal);
       process.off('unhandledRejection', onRejection);

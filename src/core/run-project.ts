@@ -255,6 +255,7 @@ async function executeRun(input: ExecuteInput): Promise<RunReport> {
     lock: input.lock,
     heartbeatMs: HEARTBEAT_MS,
     log: () => log,
+    logFile,
   });
   log = createRunLogger({
     file: logFile,
@@ -308,11 +309,13 @@ async function executeRun(input: ExecuteInput): Promise<RunReport> {
       interrupt: guard.signal,
       hooks: {
         attemptStarted: (task, attempt) => {
-          guard.setTask(task);
+          const options = project.plan.find((p) => p.task.name === task)?.task.options;
+          guard.attemptStarted(task, attempt, options?.timeoutMs ?? parameters.timeoutMs);
           return insertAttempt(warehouse, { runId, task, attempt, status: 'running' });
         },
-        attemptEnded: (task, attempt, status, counts, message) =>
-          finishAttempt(warehouse, {
+        attemptEnded: (task, attempt, status, counts, message) => {
+          guard.attemptEnded();
+          return finishAttempt(warehouse, {
             runId,
             task,
             attempt,
@@ -320,7 +323,8 @@ async function executeRun(input: ExecuteInput): Promise<RunReport> {
             records: counts.records,
             rejected: counts.rejected,
             errorMessage: message && redactText(message),
-          }),
+          });
+        },
         taskSkipped: (task, status, reason) =>
           insertAttempt(warehouse, { runId, task, attempt: 1, status, errorMessage: reason }),
         context: (task, attempt, signal, report) => createTaskContext(base, task, attempt, signal, report),
