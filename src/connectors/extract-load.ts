@@ -66,7 +66,7 @@ export async function extractLoad(ctx: TaskContext, options: ExtractLoadOptions)
       { ...target, ...(options.columns ? { columns: options.columns } : {}) },
       source,
     );
-    return { records: result.records };
+    return { records: result.records, table: options.target };
   }
   if (source.kind !== 'rows')
     throw new UsageError(`connector '${options.source}' returned bytes where rows were asked for`);
@@ -82,6 +82,7 @@ export async function extractLoad(ctx: TaskContext, options: ExtractLoadOptions)
   }
   return {
     records: result.records,
+    table: options.target,
     rejected: stats.rejected,
     dataMinDate: stats.dataMinDate,
     dataMaxDate: stats.dataMaxDate,

@@ -14,6 +14,7 @@ import {
   lastSuccessfulRun,
   setEmailStatus,
 } from '../audit/run-store.js';
+import { finalKind, plannedScope, type RunKind } from '../audit/run-kind.js';
 import { computeWindow } from '../audit/window.js';
 import { createConnectorRegistry } from '../connectors/registry.js';
 import { openWarehouse, type Warehouse } from '../db/connection.js';
@@ -221,6 +222,8 @@ async function executeRun(input: ExecuteInput): Promise<RunReport> {
   const logFile = newLogFile(config.paths.metadataDir, ref.name);
   const startedAt = new Date();
   const sha = await gitSha(ref.dir);
+  const factoryTasks = project.plan.map((p) => p.task.name);
+  const scope = plannedScope(factoryTasks, input.selected);
   const runId = await insertRun(warehouse, {
     project: ref.name,
     environment: config.environment,
@@ -230,6 +233,7 @@ async function executeRun(input: ExecuteInput): Promise<RunReport> {
     targetTable: `${parameters.target.schema}.${parameters.target.table}`,
     gitSha: sha,
     parameters: redactValue(JSON.parse(JSON.stringify(parameters)) as Record<string, unknown>),
+    scope,
   });
   if (input.request.backfillId !== undefined) {
     await warehouse.query('update dwh.etl_runs set backfill_id = $2 where run_id = $1', [
@@ -331,7 +335,11 @@ async function executeRun(input: ExecuteInput): Promise<RunReport> {
     for (const problem of await connectors.closeAll()) log.warn(problem);
   }
   const status = result?.status === 'success' && error === null ? 'success' : 'failed';
+  const kind = result ? finalKind(scope, factoryTasks, result.tasks) : scope.kind;
+  if (kind === 'partial' && status === 'success')
+    log.warn(`run ${runId} is partial: the next incremental run does not start from its window`);
   await finishRun(warehouse, runId, {
+    kind,
     status,
     records: result?.records ?? 0,
     rejected: result?.rejected ?? 0,
@@ -383,7 +391,7 @@ async function executeRun(input: ExecuteInput): Promise<RunReport> {
   );
   if (deleted.length) log.info(`log retention: deleted ${deleted.length} old log file(s)`);
   log.flush();
-  if (result) printSummary(print, runId, status, result);
+  if (result) printSummary(print, runId, status, kind, result);
   return {
     runId,
     project,
@@ -437,6 +445,11 @@ function printPlan(
   print(`  load type    ${window.loadType}`);
   print(`  window       ${window.start.toISOString()} → ${window.end.toISOString()}`);
   print(`  previous max ${window.previousMaxDate?.toISOString() ?? '(none)'}`);
+  const kind = plannedScope(
+    project.plan.map((p) => p.task.name),
+    selected,
+  ).kind;
+  print(`  run kind     ${kind}${kind === 'partial' ? ' (--tasks): not the base of the next window' : ''}`);
   print('  tasks, in order:');
   project.plan.forEach(({ task, dependsOn }, i) => {
     const notes: string[] = [];
@@ -453,9 +466,17 @@ function printPlan(
   });
 }
 
-function printSummary(print: Printer, runId: number, status: string, result: RunnerResult): void {
+function printSummary(
+  print: Printer,
+  runId: number,
+  status: string,
+  kind: RunKind,
+  result: RunnerResult,
+): void {
   print('');
-  print(`run ${runId}: ${status.toUpperCase()} — ${result.records} records`);
+  print(
+    `run ${runId}: ${status.toUpperCase()}${kind === 'partial' ? ' (partial)' : ''} — ${result.records} records`,
+  );
   const width = Math.max(4, ...result.tasks.map((t) => t.name.length));
   print(`  ${'task'.padEnd(width)}  ${'status'.padEnd(15)}  attempts  ${'records'.padStart(9)}  duration`);
   for (const t of result.tasks) {

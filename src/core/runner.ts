@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { ProjectParameters } from './define-project.js';
 import { DwhError, TaskTimeoutError, errorDetail, errorMessage } from './errors.js';
 import { resolveRetryPolicy, retryDelay } from './retry-policy.js';
+import { runRecordTotal } from './run-records.js';
 import type { PlannedTask } from './task-graph.js';
 import type { AttemptStatus, TaskContext, TaskResult } from './types.js';
 
@@ -15,6 +16,8 @@ export interface TaskOutcome {
   attempts: number;
   /** Records of the successful attempt (failed attempts do not count). */
   records: number;
+  /** The part of `records` reported with a `table`, per table (see run-records.ts). */
+  byTable: Record<string, number>;
   /** Rows the successful attempt set aside as rejects. */
   rejected: number;
   durationMs: number;
@@ -26,6 +29,7 @@ export interface TaskOutcome {
 export interface RunnerResult {
   status: 'success' | 'failed';
   tasks: TaskOutcome[];
+  /** Records loaded into the project's target (see runRecordTotal); per-task counts are in `tasks`. */
   records: number;
   rejected: number;
   dataMinDate: Date | null;
@@ -81,7 +85,7 @@ export async function runTasks(options: RunnerOptions): Promise<RunnerResult> {
   const { plan, hooks, log, project } = options;
   const sleep = options.sleep ?? abortableSleep;
   const outcomes = new Map<string, TaskOutcome>();
-  const totals: Reported = { records: 0, rejected: 0, min: null, max: null };
+  const totals: Reported = { records: 0, rejected: 0, min: null, max: null, byTable: {} };
   let firstError: string | null = null;
 
   for (const { task, dependsOn } of plan) {
@@ -91,6 +95,7 @@ export async function runTasks(options: RunnerOptions): Promise<RunnerResult> {
       status: 'not_run',
       attempts: 0,
       records: 0,
+      byTable: {},
       rejected: 0,
       durationMs: 0,
       error: null,
@@ -123,7 +128,7 @@ export async function runTasks(options: RunnerOptions): Promise<RunnerResult> {
     const started = Date.now();
     for (let attempt = 1; ; attempt++) {
       outcome.attempts = attempt;
-      const reported: Reported = { records: 0, rejected: 0, min: null, max: null };
+      const reported: Reported = { records: 0, rejected: 0, min: null, max: null, byTable: {} };
       const controller = new AbortController();
       const onInterrupt = () => controller.abort(options.interrupt?.reason);
       options.interrupt?.addEventListener('abort', onInterrupt, { once: true });
@@ -135,11 +140,12 @@ export async function runTasks(options: RunnerOptions): Promise<RunnerResult> {
       try {
         const ctx = hooks.context(task.name, attempt, controller.signal, report);
         const result = await runAttempt(() => task.fn(ctx), controller, task.name, timeoutMs);
-        if (result) report(result);
+        // through the context, so the run sees returned results as it sees ctx.report() calls
+        if (result) ctx.report(result);
         outcome.status = 'success';
         outcome.records = reported.records;
+        outcome.byTable = reported.byTable;
         outcome.rejected = reported.rejected;
-        totals.records += reported.records;
         totals.rejected += reported.rejected;
         totals.min = minDate(totals.min, reported.min);
         totals.max = maxDate(totals.max, reported.max);
@@ -185,7 +191,7 @@ export async function runTasks(options: RunnerOptions): Promise<RunnerResult> {
   return {
     status: failed ? 'failed' : 'success',
     tasks,
-    records: totals.records,
+    records: runRecordTotal(plan, tasks, project.target),
     rejected: totals.rejected,
     dataMinDate: totals.min,
     dataMaxDate: totals.max,
@@ -252,6 +258,15 @@ function mergeReport(into: Reported, result: TaskResult, task: string) {
       );
     }
     into.records += result.records;
+    if (result.table !== undefined) {
+      if (typeof result.table !== 'string' || result.table === '') {
+        throw new DwhError(
+          'USAGE',
+          `task '${task}' reported table = ${JSON.stringify(result.table)}; expected a table name`,
+        );
+      }
+      into.byTable[result.table] = (into.byTable[result.table] ?? 0) + result.records;
+    }
   }
   into.min = minDate(into.min, toDate(result.dataMinDate, 'dataMinDate', task));
   into.max = maxDate(into.max, toDate(result.dataMaxDate, 'dataMaxDate', task));
@@ -262,6 +277,7 @@ interface Reported {
   rejected: number;
   min: Date | null;
   max: Date | null;
+  byTable: Record<string, number>;
 }
 
 const counts = (reported: Reported): AttemptCounts => ({

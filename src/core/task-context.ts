@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
+import { datesOutsideWindow } from '../audit/watermark.js';
 import type { ConnectorRegistry } from '../connectors/registry.js';
 import type { Warehouse } from '../db/connection.js';
 import { bindNamedParams } from '../db/named-params.js';
@@ -29,6 +30,7 @@ export function createTaskContext(
   signal: AbortSignal,
   report: (result: TaskResult) => void,
 ): TaskContext {
+  const log = base.log.child({ task, attempt });
   return {
     project: base.project,
     projectDir: base.projectDir,
@@ -38,9 +40,13 @@ export function createTaskContext(
     window: base.window,
     db: base.warehouse.knex,
     sql: createSqlRunner(base),
-    log: base.log.child({ task, attempt }),
+    log,
     signal,
-    report,
+    report: (result) => {
+      const warning = datesOutsideWindow(task, base.window, result);
+      if (warning) log.warn(warning);
+      report(result);
+    },
     output: base.output,
     connector: (name) =>
       base.connectors

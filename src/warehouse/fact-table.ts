@@ -13,7 +13,7 @@ import {
 } from './fact-table-sql.js';
 import { bucketsInside, createPartitionSql, partitionName, type PartitionGrain } from './partitions.js';
 import type { ScdDimension } from './scd-dimension.js';
-import { requireColumns } from './sql.js';
+import { requireColumns, tableLabel } from './sql.js';
 import { requireTableColumns, tableColumns } from './table-columns.js';
 import { inTransaction, type TxQuery } from './transaction.js';
 import { WarehouseError } from './warehouse-error.js';
@@ -110,6 +110,7 @@ export function factTable(options: FactTableOptions): FactTable {
       );
       ctx.report({
         records: result.inserted,
+        table: tableLabel(spec.table),
         dataMinDate: result.dataMinDate,
         dataMaxDate: result.dataMaxDate,
       });

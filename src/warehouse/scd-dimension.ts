@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import { errorMessage } from '../core/errors.js';
 import type { TaskContext } from '../core/types.js';
 import { mergeDimensionSql, createDimensionSql, type DimensionSpec } from './scd-dimension-sql.js';
-import { requireColumns } from './sql.js';
+import { requireColumns, tableLabel } from './sql.js';
 import { requireTableColumns, tableColumns } from './table-columns.js';
 import { inTransaction, type TxQuery } from './transaction.js';
 import { WarehouseError } from './warehouse-error.js';
@@ -91,6 +91,7 @@ export function scdDimension(options: ScdDimensionOptions): ScdDimension {
       );
       ctx.report({
         records: result.inserted + result.closed + result.deleted + result.updated + result.corrected,
+        table: tableLabel(spec),
       });
     },
   };
