@@ -1,4 +1,4 @@
-import { escapeHtml } from './format.js';
+import { checkSummaryLine, escapeHtml } from './format.js';
 import type { EmailContent } from './run-email.js';
 
 const STATUS_COLOURS: Record<EmailContent['status'], string> = { success: '#1a7f37', failed: '#cf222e' };
@@ -54,11 +54,8 @@ export function renderHtml(content: EmailContent): string {
     );
   }
   if (content.checks) {
-    const { total, passed, rows } = content.checks;
-    parts.push(
-      '<h3>Data quality</h3>',
-      `<p>${total} check(s): ${passed} passed, ${rows.length} did not pass</p>`,
-    );
+    const { rows } = content.checks;
+    parts.push('<h3>Data quality</h3>', `<p>${e(checkSummaryLine(content.checks))}</p>`);
     if (rows.length) {
       const head = [
         'Check',
@@ -68,6 +65,7 @@ export function renderHtml(content: EmailContent): string {
         'Observed',
         'Threshold',
         'Failing rows',
+        'Attempt',
         'Message',
       ];
       parts.push(
@@ -83,6 +81,7 @@ export function renderHtml(content: EmailContent): string {
             e(c.observed),
             e(c.threshold),
             e(c.failingRows),
+            e(c.attempt),
             e(c.message),
           ];
           return `<tr>${cells.map((cell) => `<td style="${CELL}">${cell}</td>`).join('')}</tr>`;
