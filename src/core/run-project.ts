@@ -18,6 +18,7 @@ import { finalKind, plannedScope, type RunKind } from '../audit/run-kind.js';
 import { computeWindow } from '../audit/window.js';
 import { createConnectorRegistry } from '../connectors/registry.js';
 import { openWarehouse, type Warehouse } from '../db/connection.js';
+import { databaseIdentity } from '../db/database-identity.js';
 import { applyDdlHistory } from '../db/ddl-history.js';
 import { createRunLogger } from '../logging/logger.js';
 import { redactText, redactValue } from '../logging/redact.js';
@@ -219,7 +220,7 @@ interface ExecuteInput {
 async function executeRun(input: ExecuteInput): Promise<RunReport> {
   const { config, project, warehouse, window, print } = input;
   const { parameters, ref } = project;
-  const logFile = newLogFile(config.paths.metadataDir, ref.name);
+  const logFile = newLogFile(config.paths.metadataDir, ref.name, await databaseIdentity(warehouse));
   const startedAt = new Date();
   const sha = await gitSha(ref.dir);
   const factoryTasks = project.plan.map((p) => p.task.name);

@@ -94,7 +94,8 @@ describe.each(targetKinds)('cli: the demo project end to end (%s)', (kind) => {
   it('writes the run log and the output CSV under metadata/<project>', () => {
     const logs = readdirSync(path.join(db.metadataDir, 'demo_sales', 'logs'));
     expect(logs.length).toBeGreaterThanOrEqual(2);
-    expect(logs[0]).toMatch(/^\d{4}-\d{2}-\d{2}_\d{2}-\d{2}-\d{2}(_\d+)?_etl\.log$/);
+    // the start time and the database the run is recorded in
+    expect(logs[0]).toMatch(/^\d{4}-\d{2}-\d{2}_\d{2}-\d{2}-\d{2}_[0-9a-f]{8}(_\d+)?_etl\.log$/);
     const outputs = readdirSync(path.join(db.metadataDir, 'demo_sales', 'output'));
     expect(outputs.some((f) => f.endsWith('_daily_sales.csv'))).toBe(true);
     const csv = readFileSync(path.join(db.metadataDir, 'demo_sales', 'output', outputs[0]!), 'utf8');
