@@ -2,6 +2,7 @@ import os from 'node:os';
 import type { Warehouse } from '../db/connection.js';
 import type { AttemptStatus, LoadType, LoadWindow, RunStatus } from '../core/types.js';
 import { heartbeatInterval } from './run-liveness.js';
+import type { RunKind, RunScope } from './run-kind.js';
 
 /** One row of dwh.etl_runs as read back. */
 export interface RunRow {
@@ -31,6 +32,10 @@ export interface RunRow {
   git_sha: string | null;
   parameters: Record<string, unknown>;
   email_status: string | null;
+  /** `full` or `partial` (see run-kind.ts). */
+  run_kind: RunKind;
+  /** The `--tasks` selection; null when the run was not limited. */
+  selected_tasks: string[] | null;
 }
 
 export interface AttemptRow {
@@ -56,14 +61,16 @@ export interface NewRun {
   parameters: Record<string, unknown>;
   /** The interval of the run's heartbeat. (Default: DWH_HEARTBEAT_MS or 10 000) */
   heartbeatMs?: number;
+  /** (Default: a full run, not limited by `--tasks`) */
+  scope?: RunScope;
 }
 
 export async function insertRun(warehouse: Warehouse, run: NewRun): Promise<number> {
   const [row] = await warehouse.query<{ run_id: number }>(
     `insert into dwh.etl_runs (project_name, environment, script_version, load_type, start_load_date,
        end_load_date, previous_max_date, status, target_database, target_table, host, pid, git_sha, parameters,
-       heartbeat_ms)
-     values ($1, $2, $3, $4, $5, $6, $7, 'running', $8, $9, $10, $11, $12, $13, $14)
+       heartbeat_ms, run_kind, selected_tasks)
+     values ($1, $2, $3, $4, $5, $6, $7, 'running', $8, $9, $10, $11, $12, $13, $14, $15, $16)
      returning run_id`,
     [
       run.project,
@@ -80,6 +87,8 @@ export async function insertRun(warehouse: Warehouse, run: NewRun): Promise<numb
       run.gitSha,
       JSON.stringify(run.parameters),
       run.heartbeatMs ?? heartbeatInterval(),
+      run.scope?.kind ?? 'full',
+      run.scope?.selectedTasks ?? null,
     ],
   );
   return Number(row!.run_id);
@@ -93,6 +102,8 @@ export interface RunOutcome {
   dataMinDate: Date | null;
   dataMaxDate: Date | null;
   errorMessage: string | null;
+  /** What the run turned out to execute. (Default: the kind it was inserted with) */
+  kind?: RunKind;
 }
 
 /**
@@ -106,7 +117,8 @@ export async function finishRun(
 ): Promise<{ updated: boolean; status: RunStatus | null }> {
   const updated = await warehouse.query<{ run_id: number }>(
     `update dwh.etl_runs set status = $2, number_of_records = $3, data_min_date = $4, data_max_date = $5,
-       error_message = $6, number_of_rejected_records = $7, end_script_execution_time = now(), heartbeat_at = now()
+       error_message = $6, number_of_rejected_records = $7, run_kind = coalesce($8, run_kind),
+       end_script_execution_time = now(), heartbeat_at = now()
      where run_id = $1 and status = 'running'
      returning run_id`,
     [
@@ -117,6 +129,7 @@ export async function finishRun(
       outcome.dataMaxDate,
       outcome.errorMessage,
       outcome.rejected ?? 0,
+      outcome.kind ?? null,
     ],
   );
   if (updated.length) return { updated: true, status: outcome.status };
@@ -190,10 +203,15 @@ export async function finishAttempt(
   );
 }
 
-/** The latest successful run of a project: the start of the next incremental window. */
+/**
+ * The latest complete (`full`), successful run of a project: the base of the next incremental window. A
+ * partial run (`--tasks`, skipped tasks) did not load everything, so it is never the base.
+ */
 export async function lastSuccessfulRun(warehouse: Warehouse, project: string): Promise<RunRow | null> {
   const [row] = await warehouse.query<RunRow>(
-    `select * from dwh.etl_runs where project_name = $1 and status = 'success'
+    `select * from dwh.etl_runs r where project_name = $1 and status = 'success'
+       -- through jsonb: a dry run reads a schema it does not migrate, which may predate run_kind (then all full)
+       and coalesce(to_jsonb(r) ->> 'run_kind', 'full') = 'full'
      order by end_load_date desc, run_id desc limit 1`,
     [project],
   );

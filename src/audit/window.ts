@@ -1,5 +1,6 @@
 import { WindowError } from '../core/errors.js';
 import type { LoadType, LoadWindow } from '../core/types.js';
+import { watermarkOf, type PreviousRun } from './watermark.js';
 
 const DAY_MS = 86_400_000;
 
@@ -10,24 +11,21 @@ export interface WindowInput {
   grain: 'day' | 'hour';
   fullLoadStartDate: Date;
   lookbackDays: number;
-  /** The previous successful run of the project, if any. */
-  previous: { dataMaxDate: Date | null; endLoadDate: Date } | null;
+  /** The previous complete (`full`), successful run of the project, if any. */
+  previous: PreviousRun | null;
   startOverride?: Date;
   endOverride?: Date;
 }
 
 /**
  * The half-open window `[start, end)` of a run, in UTC.
- * - I: start = previous successful run's data_max_date (else its end_load_date) − lookbackDays; with no
- *   previous run, the full-load start date.
+ * - I: start = the watermark − lookbackDays: the previous complete successful run's data_max_date, capped at
+ *   its end_load_date (see watermarkOf); with no previous run, the full-load start date.
  * - F: start = fullLoadStartDate.
  * - end = now truncated to the grain. `--start-date` / `--end-date` override either side.
  */
 export function computeWindow(input: WindowInput): LoadWindow {
-  const previousMaxDate =
-    input.loadType === 'I' && input.previous
-      ? (input.previous.dataMaxDate ?? input.previous.endLoadDate)
-      : null;
+  const previousMaxDate = input.loadType === 'I' && input.previous ? watermarkOf(input.previous) : null;
   const computedStart =
     previousMaxDate === null
       ? input.fullLoadStartDate

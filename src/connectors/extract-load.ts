@@ -75,7 +75,7 @@ export const extractLoad = withOptionCheck(async function extractLoad(
       { ...target, ...(options.columns ? { columns: options.columns } : {}) },
       source,
     );
-    return { records: result.records };
+    return { records: result.records, table: options.target };
   }
   if (source.kind !== 'rows')
     throw new UsageError(`connector '${options.source}' returned bytes where rows were asked for`);
@@ -91,6 +91,7 @@ export const extractLoad = withOptionCheck(async function extractLoad(
   }
   return {
     records: result.records,
+    table: options.target,
     rejected: stats.rejected,
     dataMinDate: stats.dataMinDate,
     dataMaxDate: stats.dataMaxDate,

@@ -14,9 +14,11 @@ import {
   setEmailStatus,
 } from '../audit/run-store.js';
 import { heartbeatInterval } from '../audit/run-liveness.js';
+import { finalKind, plannedScope, type RunKind } from '../audit/run-kind.js';
 import { computeWindow } from '../audit/window.js';
 import { createConnectorRegistry } from '../connectors/registry.js';
 import { openWarehouse, warehouseTarget, type Warehouse } from '../db/connection.js';
+import { databaseIdentity } from '../db/database-identity.js';
 import { applyDdlHistory } from '../db/ddl-history.js';
 import { redactText, redactValue } from '../logging/redact.js';
 import { applyLogRetention } from '../logging/retention.js';
@@ -226,9 +228,11 @@ async function executeRun(input: ExecuteInput): Promise<RunReport> {
   const { parameters, ref } = project;
   // pino is loaded by runs only, not by every `import 'dwh'`
   const { createRunLogger } = await import('../logging/logger.js');
-  const logFile = newLogFile(config.paths.metadataDir, ref.name);
+  const logFile = newLogFile(config.paths.metadataDir, ref.name, await databaseIdentity(warehouse));
   const startedAt = new Date();
   const sha = await gitSha(ref.dir);
+  const factoryTasks = project.plan.map((p) => p.task.name);
+  const scope = plannedScope(factoryTasks, input.selected);
   const runId = await insertRun(warehouse, {
     project: ref.name,
     environment: config.environment,
@@ -238,6 +242,7 @@ async function executeRun(input: ExecuteInput): Promise<RunReport> {
     targetTable: `${parameters.target.schema}.${parameters.target.table}`,
     gitSha: sha,
     parameters: redactValue(JSON.parse(JSON.stringify(parameters)) as Record<string, unknown>),
+    scope,
   });
   if (input.request.backfillId !== undefined) {
     await warehouse.query('update dwh.etl_runs set backfill_id = $2 where run_id = $1', [
@@ -340,7 +345,11 @@ async function executeRun(input: ExecuteInput): Promise<RunReport> {
     for (const problem of await connectors.closeAll()) log.warn(problem);
   }
   const status = result?.status === 'success' && error === null ? 'success' : 'failed';
+  const kind = result ? finalKind(scope, factoryTasks, result.tasks) : scope.kind;
+  if (kind === 'partial' && status === 'success')
+    log.warn(`run ${runId} is partial: the next incremental run does not start from its window`);
   const finished = await finishRun(warehouse, runId, {
+    kind,
     status,
     records: result?.records ?? 0,
     rejected: result?.rejected ?? 0,
@@ -396,7 +405,7 @@ async function executeRun(input: ExecuteInput): Promise<RunReport> {
   );
   if (deleted.length) log.info(`log retention: deleted ${deleted.length} old log file(s)`);
   log.flush();
-  if (result) printSummary(print, runId, status, result);
+  if (result) printSummary(print, runId, status, kind, result);
   return {
     runId,
     project,
@@ -450,6 +459,11 @@ function printPlan(
   print(`  load type    ${window.loadType}`);
   print(`  window       ${window.start.toISOString()} → ${window.end.toISOString()}`);
   print(`  previous max ${window.previousMaxDate?.toISOString() ?? '(none)'}`);
+  const kind = plannedScope(
+    project.plan.map((p) => p.task.name),
+    selected,
+  ).kind;
+  print(`  run kind     ${kind}${kind === 'partial' ? ' (--tasks): not the base of the next window' : ''}`);
   print('  tasks, in order:');
   project.plan.forEach(({ task, dependsOn }, i) => {
     const notes: string[] = [];
@@ -466,9 +480,17 @@ function printPlan(
   });
 }
 
-function printSummary(print: Printer, runId: number, status: string, result: RunnerResult): void {
+function printSummary(
+  print: Printer,
+  runId: number,
+  status: string,
+  kind: RunKind,
+  result: RunnerResult,
+): void {
   print('');
-  print(`run ${runId}: ${status.toUpperCase()} — ${result.records} records`);
+  print(
+    `run ${runId}: ${status.toUpperCase()}${kind === 'partial' ? ' (partial)' : ''} — ${result.records} records`,
+  );
   const width = Math.max(4, ...result.tasks.map((t) => t.name.length));
   print(`  ${'task'.padEnd(width)}  ${'status'.padEnd(15)}  attempts  ${'records'.padStart(9)}  duration`);
   for (const t of result.tasks) {

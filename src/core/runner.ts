@@ -3,6 +3,7 @@ import type { ProjectParameters } from './define-project.js';
 import { DwhError, TaskTimeoutError, errorDetail, errorMessage } from './errors.js';
 import { classifyError } from './retry-class.js';
 import { resolveRetryPolicy, retryDelay } from './retry-policy.js';
+import { runRecordTotal } from './run-records.js';
 import type { PlannedTask } from './task-graph.js';
 import type { AttemptStatus, TaskContext, TaskResult } from './types.js';
 
@@ -16,6 +17,8 @@ export interface TaskOutcome {
   attempts: number;
   /** Records of the successful attempt (failed attempts do not count). */
   records: number;
+  /** The part of `records` reported with a `table`, per table (see run-records.ts). */
+  byTable: Record<string, number>;
   /** Rows the successful attempt set aside as rejects. */
   rejected: number;
   /** What the last attempt reported as worth a reader's attention (e.g. facts mapped to the unknown member). */
@@ -29,6 +32,7 @@ export interface TaskOutcome {
 export interface RunnerResult {
   status: 'success' | 'failed';
   tasks: TaskOutcome[];
+  /** Records loaded into the project's target (see runRecordTotal); per-task counts are in `tasks`. */
   records: number;
   rejected: number;
   dataMinDate: Date | null;
@@ -84,7 +88,7 @@ export async function runTasks(options: RunnerOptions): Promise<RunnerResult> {
   const { plan, hooks, log, project } = options;
   const sleep = options.sleep ?? abortableSleep;
   const outcomes = new Map<string, TaskOutcome>();
-  const totals: Reported = { records: 0, rejected: 0, min: null, max: null, warnings: [] };
+  const totals: Reported = { records: 0, rejected: 0, min: null, max: null, warnings: [], byTable: {} };
   let firstError: string | null = null;
 
   for (const { task, dependsOn } of plan) {
@@ -94,6 +98,7 @@ export async function runTasks(options: RunnerOptions): Promise<RunnerResult> {
       status: 'not_run',
       attempts: 0,
       records: 0,
+      byTable: {},
       rejected: 0,
       warnings: [],
       durationMs: 0,
@@ -127,7 +132,7 @@ export async function runTasks(options: RunnerOptions): Promise<RunnerResult> {
     const started = Date.now();
     for (let attempt = 1; ; attempt++) {
       outcome.attempts = attempt;
-      const reported: Reported = { records: 0, rejected: 0, min: null, max: null, warnings: [] };
+      const reported: Reported = { records: 0, rejected: 0, min: null, max: null, warnings: [], byTable: {} };
       const controller = new AbortController();
       const onInterrupt = () => controller.abort(options.interrupt?.reason);
       options.interrupt?.addEventListener('abort', onInterrupt, { once: true });
@@ -139,12 +144,13 @@ export async function runTasks(options: RunnerOptions): Promise<RunnerResult> {
       try {
         const ctx = hooks.context(task.name, attempt, controller.signal, report);
         const result = await runAttempt(() => task.fn(ctx), controller, task.name, timeoutMs);
-        if (result) report(result);
+        // through the context, so the run sees returned results as it sees ctx.report() calls
+        if (result) ctx.report(result);
         outcome.warnings = reported.warnings;
         outcome.status = 'success';
         outcome.records = reported.records;
+        outcome.byTable = reported.byTable;
         outcome.rejected = reported.rejected;
-        totals.records += reported.records;
         totals.rejected += reported.rejected;
         totals.min = minDate(totals.min, reported.min);
         totals.max = maxDate(totals.max, reported.max);
@@ -196,7 +202,7 @@ export async function runTasks(options: RunnerOptions): Promise<RunnerResult> {
   return {
     status: failed ? 'failed' : 'success',
     tasks,
-    records: totals.records,
+    records: runRecordTotal(plan, tasks, project.target),
     rejected: totals.rejected,
     dataMinDate: totals.min,
     dataMaxDate: totals.max,
@@ -276,6 +282,15 @@ function mergeReport(into: Reported, result: TaskResult, task: string) {
       );
     }
     into.records += result.records;
+    if (result.table !== undefined) {
+      if (typeof result.table !== 'string' || result.table === '') {
+        throw new DwhError(
+          'USAGE',
+          `task '${task}' reported table = ${JSON.stringify(result.table)}; expected a table name`,
+        );
+      }
+      into.byTable[result.table] = (into.byTable[result.table] ?? 0) + result.records;
+    }
   }
   for (const warning of result.warnings ?? []) into.warnings.push(String(warning));
   into.min = minDate(into.min, toDate(result.dataMinDate, 'dataMinDate', task));
@@ -288,6 +303,7 @@ interface Reported {
   min: Date | null;
   max: Date | null;
   warnings: string[];
+  byTable: Record<string, number>;
 }
 
 const counts = (reported: Reported): AttemptCounts => ({

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
+import { datesOutsideWindow } from '../audit/watermark.js';
 import type { ConnectorRegistry } from '../connectors/registry.js';
 import type { Warehouse } from '../db/connection.js';
 import { bindNamedParams } from '../db/named-params.js';
@@ -44,7 +45,11 @@ export function createTaskContext(
     sql: createSqlRunner(base, fence),
     log,
     signal,
-    report: fence.guard('ctx.report', report),
+    report: fence.guard('ctx.report', (result: TaskResult) => {
+      const warning = datesOutsideWindow(task, base.window, result);
+      if (warning) log.warn(warning);
+      report(result);
+    }),
     output: base.output,
     connector: async (name) => {
       fence.check(`ctx.connector('${name}')`);

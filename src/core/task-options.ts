@@ -12,5 +12,6 @@ export const taskOptionsSchema = z
     backoffRate: z.number().min(1).optional(),
     maxRetryDelayMs: z.number().int().min(0).optional(),
     retryOn: z.function().optional(),
+    target: z.boolean().optional(),
   })
   .strict();

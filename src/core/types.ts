@@ -24,9 +24,14 @@ export interface LoadWindow {
   previousMaxDate: Date | null;
 }
 
-/** What a task may report about the data it moved. Dates widen the run's data min/max; records add up. */
+/**
+ * What a task may report about the data it moved. Dates widen the run's data min/max. `records` add up to the
+ * task's count; the run's count is the records loaded into the project's target (see TaskOptions.target).
+ */
 export interface TaskResult {
   records?: number;
+  /** The table `records` were loaded into (`table` or `schema.table`); names the target for the run count. */
+  table?: string;
   /** Rows set aside as rejects (bad rows written to a rejects file instead of loaded). */
   rejected?: number;
   dataMinDate?: Date | string | null;
@@ -102,6 +107,12 @@ export interface TaskOptions extends Partial<RetryPolicy> {
    * errors and failed checks are not)
    */
   retryOn?: (error: unknown, attempt: number) => boolean;
+  /**
+   * This task loads the project's target (parameters.target): the run's number_of_records is the sum of the
+   * records of the tasks marked so. (Default: false; with no task marked, the records reported with a `table`
+   * that is the target count, else every task's records)
+   */
+  target?: boolean;
 }
 
 export interface TaskDefinition {

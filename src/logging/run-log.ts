@@ -6,13 +6,24 @@ export function logDir(metadataDir: string, project: string): string {
   return path.join(metadataDir, project, 'logs');
 }
 
-/** `<YYYY-MM-DD_HH-mm-ss>_etl.log` in UTC; a second run in the same second gets `_2`, `_3`… */
-export function newLogFile(metadataDir: string, project: string, at = new Date()): string {
+/**
+ * `<YYYY-MM-DD_HH-mm-ss>_<database>_etl.log`: the start in UTC and the identity of the database the run is
+ * recorded in (run ids restart in every database, so a run id alone does not name a log). A second run in the
+ * same second gets `_2`, `_3`… before `_etl.log`.
+ */
+export function newLogFile(metadataDir: string, project: string, database: string, at = new Date()): string {
   const stamp = at.toISOString().slice(0, 19).replace('T', '_').replace(/:/g, '-');
   const dir = logDir(metadataDir, project);
-  let file = path.join(dir, `${stamp}_etl.log`);
-  for (let n = 2; existsSync(file); n++) file = path.join(dir, `${stamp}_${n}_etl.log`);
+  let file = path.join(dir, `${stamp}_${database}_etl.log`);
+  for (let n = 2; existsSync(file); n++) file = path.join(dir, `${stamp}_${database}_${n}_etl.log`);
   return file;
+}
+
+/** Whether a log file name (see newLogFile) belongs to this database. */
+export function isLogOfDatabase(fileName: string, database: string): boolean {
+  return new RegExp(`^\\d{4}-\\d{2}-\\d{2}_\\d{2}-\\d{2}-\\d{2}_${database}(_\\d+)?_etl\\.log$`).test(
+    fileName,
+  );
 }
 
 export function runLogSize(file: string): number {

@@ -17,6 +17,7 @@ import { renderRun } from './pages/run-page.js';
 import { cachedCatalog, type CatalogEntry } from './project-catalog.js';
 import { projectHealth, RECENT_RUNS } from './project-health.js';
 import { auditExists, findRun, runAttempts } from './run-history.js';
+import { databaseIdentity } from '../db/database-identity.js';
 import { runLogTail } from './run-log-finder.js';
 import { createWarehouseGate, WarehouseBusyError } from './warehouse-gate.js';
 
@@ -85,7 +86,7 @@ async function runData(context: RequestContext, runId: number) {
       run,
       attempts: await runAttempts(w, runId),
       dq: await runDqResults(w, runId),
-      log: runLogTail(context.metadataDir, run.project, runId),
+      log: runLogTail(context.metadataDir, run.project, runId, await databaseIdentity(w)),
     };
   });
 }

@@ -1,3 +1,4 @@
+import type { RunKind } from '../audit/run-kind.js';
 import type { AttemptRow, RunRow } from '../audit/run-store.js';
 import type { RunStatus } from '../core/types.js';
 import type { Warehouse } from '../db/connection.js';
@@ -22,6 +23,10 @@ export interface RunSummary {
   version: string;
   status: ShownRunStatus;
   loadType: string;
+  /** `partial` runs (`--tasks`, skipped tasks) are never the base of the next incremental window. */
+  kind: RunKind;
+  /** The `--tasks` selection; null when the run was not limited. */
+  selectedTasks: string[] | null;
   windowStart: Date;
   windowEnd: Date;
   startedAt: Date;
@@ -68,6 +73,9 @@ export function toRunSummary(row: RunRow, now = new Date()): RunSummary {
     version: row.script_version,
     status: lost ? 'lost' : row.status,
     loadType: row.load_type,
+    // an audit schema the dashboard reads without migrating may predate run kinds: all runs were full then
+    kind: row.run_kind ?? 'full',
+    selectedTasks: row.selected_tasks ?? null,
     windowStart: row.start_load_date,
     windowEnd: row.end_load_date,
     startedAt: row.start_script_execution_time,

@@ -1,17 +1,24 @@
 import { closeSync, existsSync, openSync, readdirSync, readSync } from 'node:fs';
 import path from 'node:path';
 import { redactText } from '../logging/redact.js';
-import { logDir, tailRunLog } from '../logging/run-log.js';
+import { isLogOfDatabase, logDir, tailRunLog } from '../logging/run-log.js';
 
 /**
- * A run's log file is `metadata/<project>/logs/<stamp>_etl.log`; every record carries the run id, so the file
- * of a run is the one whose first record names it. Files are named by their start time, newest first.
+ * A run's log file is `metadata/<project>/logs/<stamp>_<database>_etl.log`; every record carries the run id, so
+ * the file of a run is the one of its database whose first record names it (run ids restart in every database:
+ * a home used with two databases has a run 2 in each). Files are named by their start time, newest first; logs
+ * written before files named their database are not attributed to any run.
  */
-export function findRunLog(metadataDir: string, project: string, runId: number): string | null {
+export function findRunLog(
+  metadataDir: string,
+  project: string,
+  runId: number,
+  database: string,
+): string | null {
   const dir = logDir(metadataDir, project);
   if (!existsSync(dir)) return null;
   const files = readdirSync(dir)
-    .filter((f) => f.endsWith('_etl.log'))
+    .filter((f) => isLogOfDatabase(f, database))
     .sort()
     .reverse();
   const marker = new RegExp(`"runId":${runId}[,}]`);
@@ -43,8 +50,14 @@ export interface RunLogTail {
 }
 
 /** The last `lines` readable records of a run's log, secrets masked. */
-export function runLogTail(metadataDir: string, project: string, runId: number, lines = 80): RunLogTail {
-  const file = findRunLog(metadataDir, project, runId);
+export function runLogTail(
+  metadataDir: string,
+  project: string,
+  runId: number,
+  database: string,
+  lines = 80,
+): RunLogTail {
+  const file = findRunLog(metadataDir, project, runId, database);
   if (!file) return { file: null, text: '' };
   return { file: path.relative(metadataDir, file), text: redactText(tailRunLog(file, lines)) };
 }

@@ -3,8 +3,8 @@ import { formatCount, formatDuration, formatInstant, formatWindow } from './form
 import { colourStatus } from './terminal-colour.js';
 
 /**
- * `dwh runs` as a table: one line per run; under a failed run, its failing attempts and errors; with
- * `--attempts`, every attempt. Status colours only on a terminal (padding is applied before colouring).
+ * `dwh runs` as a table: one line per run with its kind (`full` | `partial`); under a partial run, what it ran;
+ * under a failed run, its failing attempts and errors; with `--attempts`, every attempt. Status colours only on a terminal (padding is applied before colouring).
  */
 export function runsText(
   runs: RunRow[],
@@ -26,6 +26,8 @@ export function runsText(
         ? formatDuration(end.getTime() - run.start_script_execution_time.getTime())
         : `${formatDuration(now - run.start_script_execution_time.getTime())}…`,
       records: formatCount(Number(run.number_of_records)),
+      // an audit schema read without migrating may predate run kinds: all runs were full then
+      kind: run.run_kind ?? 'full',
       env: run.environment,
       version: run.script_version,
     };
@@ -52,6 +54,11 @@ export function runsText(
         .join('  ')
         .trimEnd(),
     );
+    if (run.run_kind === 'partial')
+      lines.push(
+        `    partial: ${run.selected_tasks?.length ? `only ${run.selected_tasks.join(', ')}` : 'tasks were skipped'}` +
+          ' — not the base of the next incremental window',
+      );
     const own = attempts.filter((a) => a.run_id === run.run_id);
     const shown = allAttempts ? own : own.filter((a) => a.status === 'failed');
     for (const a of shown) {

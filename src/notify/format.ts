@@ -1,4 +1,5 @@
 /** Text formatting shared by the subject and both bodies. */
+import type { CheckSummary } from './run-email.js';
 
 const numberFormat = new Intl.NumberFormat('en-US');
 
@@ -43,4 +44,11 @@ const HTML_ESCAPES: Record<string, string> = {
 /** Every piece of text that goes into the HTML body passes through here. */
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (char) => HTML_ESCAPES[char]!);
+}
+
+/** `3 check(s): 1 passed, 2 did not pass`, naming the attempt when the checks are from a retry. */
+export function checkSummaryLine(checks: CheckSummary): string {
+  const { total, passed, rows, retried } = checks;
+  const from = retried.length ? ` (results of the last attempt: ${retried.join(', ')})` : '';
+  return `${total} check(s)${from}: ${passed} passed, ${rows.length} did not pass`;
 }

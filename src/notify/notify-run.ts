@@ -6,6 +6,7 @@ import { redactText } from '../logging/redact.js';
 import { formatLogRecord, readRunLog, tailRunLog } from '../logging/run-log.js';
 import type { EmailSettings } from './email-settings.js';
 import { resolveRecipients } from './recipients.js';
+import { lastAttemptResults } from './last-attempt-results.js';
 import { RunEmail, type CheckResultInput, type RunEmailInfo } from './run-email.js';
 import { sendEmail, type OutgoingEmail } from './smtp-send.js';
 
@@ -85,7 +86,7 @@ export function buildRunEmail(input: RunNotification, to: string[]): OutgoingEma
   const switches = settings!.switches;
   const email = new RunEmail(input.info);
   for (const task of result?.tasks ?? []) email.addTaskResult(task);
-  for (const check of input.checks ?? []) email.addCheckResult(check);
+  for (const check of lastAttemptResults(input.checks ?? [])) email.addCheckResult(check);
   for (const task of result?.tasks ?? []) {
     if (task.status === 'failed' && task.error) {
       email.addError(`Error in task ${task.name}`, `task '${task.name}': ${task.error}`, task.errorDetail);

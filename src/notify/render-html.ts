@@ -1,4 +1,4 @@
-import { escapeHtml } from './format.js';
+import { checkSummaryLine, escapeHtml } from './format.js';
 import type { EmailContent } from './run-email.js';
 
 const STATUS_COLOURS: Record<EmailContent['status'], string> = { success: '#1a7f37', failed: '#cf222e' };
@@ -62,11 +62,8 @@ export function renderHtml(content: EmailContent): string {
     );
   }
   if (content.checks) {
-    const { total, passed, rows } = content.checks;
-    parts.push(
-      '<h3>Data quality</h3>',
-      `<p>${total} check(s): ${passed} passed, ${rows.length} did not pass</p>`,
-    );
+    const { rows } = content.checks;
+    parts.push('<h3>Data quality</h3>', `<p>${e(checkSummaryLine(content.checks))}</p>`);
     if (rows.length) {
       const head = [
         'Check',
@@ -76,6 +73,7 @@ export function renderHtml(content: EmailContent): string {
         'Observed',
         'Threshold',
         'Failing rows',
+        'Attempt',
         'Message',
       ];
       parts.push(
@@ -91,6 +89,7 @@ export function renderHtml(content: EmailContent): string {
             e(c.observed),
             e(c.threshold),
             e(c.failingRows),
+            e(c.attempt),
             e(c.message),
           ];
           return `<tr>${cells.map((cell) => `<td style="${CELL}">${cell}</td>`).join('')}</tr>`;

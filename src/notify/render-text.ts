@@ -1,3 +1,4 @@
+import { checkSummaryLine } from './format.js';
 import type { EmailContent } from './run-email.js';
 
 const TASK_COLUMNS = ['task', 'status', 'attempts', 'duration', 'records', 'error'] as const;
@@ -9,6 +10,7 @@ const CHECK_COLUMNS = [
   'observed',
   'threshold',
   'failing rows',
+  'attempt',
   'message',
 ] as const;
 
@@ -37,8 +39,8 @@ export function renderText(content: EmailContent): string {
   }
 
   if (content.checks) {
-    const { total, passed, rows } = content.checks;
-    lines.push('', 'Data quality', '', `${total} check(s): ${passed} passed, ${rows.length} did not pass`);
+    const { rows } = content.checks;
+    lines.push('', 'Data quality', '', checkSummaryLine(content.checks));
     if (rows.length) {
       lines.push(
         '',
@@ -52,6 +54,7 @@ export function renderText(content: EmailContent): string {
             c.observed,
             c.threshold,
             c.failingRows,
+            c.attempt,
             c.message,
           ]),
         ),

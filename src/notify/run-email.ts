@@ -45,12 +45,16 @@ export interface CheckRow {
   threshold: string;
   failingRows: string;
   message: string;
+  /** `task #attempt` the result belongs to, or '' for checks run outside a task. */
+  attempt: string;
 }
 
 export interface CheckSummary {
   total: number;
   passed: number;
   rows: CheckRow[];
+  /** `task #attempt` of tasks whose checks are from a retry (only the last attempt's results are counted). */
+  retried: string[];
 }
 
 /** A stored data quality result, as the mail needs it. */
@@ -64,6 +68,8 @@ export interface CheckResultInput {
   threshold: string | null;
   failing_row_count: number | null;
   message: string | null;
+  task_name: string | null;
+  attempt: number | null;
 }
 
 export interface ErrorBlock {
@@ -140,8 +146,11 @@ export class RunEmail {
 
   /** A data quality result of the run: counted, and listed when it did not pass. */
   addCheckResult(result: CheckResultInput): this {
-    this.checks ??= { total: 0, passed: 0, rows: [] };
+    this.checks ??= { total: 0, passed: 0, rows: [], retried: [] };
     this.checks.total += 1;
+    const attempt = result.task_name ? `${result.task_name} #${result.attempt ?? 1}` : '';
+    if ((result.attempt ?? 1) > 1 && !this.checks.retried.includes(attempt))
+      this.checks.retried.push(attempt);
     if (result.status === 'pass') {
       this.checks.passed += 1;
       return this;
@@ -156,6 +165,7 @@ export class RunEmail {
       threshold: result.threshold ?? '',
       failingRows: result.failing_row_count === null ? '' : formatCount(result.failing_row_count),
       message: truncate(redactText(result.message ?? ''), MAX_TABLE_ERROR),
+      attempt,
     });
     return this;
   }
@@ -201,7 +211,11 @@ export class RunEmail {
       ].map(([label, value]) => [label!, redactText(value!)]),
       tasks: [...this.tasks],
       warnings: [...this.warnings],
-      checks: this.checks && { ...this.checks, rows: [...this.checks.rows] },
+      checks: this.checks && {
+        ...this.checks,
+        rows: [...this.checks.rows],
+        retried: [...this.checks.retried],
+      },
       errors: [...this.errors],
       logs: [...this.logs],
     };

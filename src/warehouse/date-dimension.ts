@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { TaskContext } from '../core/types.js';
 import type { PlainLookup } from './fact-table.js';
-import { tableIdent, type Sql } from './sql.js';
+import { tableIdent, tableLabel, type Sql } from './sql.js';
 import { inTransaction } from './transaction.js';
 import { WarehouseError } from './warehouse-error.js';
 
@@ -50,7 +50,7 @@ export function dateDimension(options: DateDimensionOptions): DateDimension {
     async load(ctx) {
       const added = await ensure(ctx.db);
       ctx.log.info(`${table.table}: ${added} day(s) added`);
-      ctx.report({ records: added });
+      ctx.report({ records: added, table: tableLabel(table) });
     },
   };
 }

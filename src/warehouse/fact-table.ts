@@ -14,7 +14,7 @@ import {
 import { MAX_IDENTIFIER_BYTES } from './derived-name.js';
 import { bucketsInside, createPartitionSql, partitionName, type PartitionGrain } from './partitions.js';
 import type { ScdDimension } from './scd-dimension.js';
-import { requireColumns } from './sql.js';
+import { requireColumns, tableLabel } from './sql.js';
 import { requireTableColumns, tableColumns } from './table-columns.js';
 import { inTransaction, type TxQuery } from './transaction.js';
 import { UnknownMembersError, WarehouseError } from './warehouse-error.js';
@@ -131,6 +131,7 @@ export function factTable(options: FactTableOptions): FactTable {
       );
       ctx.report({
         records: result.inserted,
+        table: tableLabel(spec.table),
         dataMinDate: result.dataMinDate,
         dataMaxDate: result.dataMaxDate,
         warnings,

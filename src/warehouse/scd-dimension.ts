@@ -3,7 +3,7 @@ import { errorMessage } from '../core/errors.js';
 import type { TaskContext } from '../core/types.js';
 import { derivedName, MAX_IDENTIFIER_BYTES } from './derived-name.js';
 import { mergeDimensionSql, createDimensionSql, type DimensionSpec } from './scd-dimension-sql.js';
-import { requireColumns } from './sql.js';
+import { requireColumns, tableLabel } from './sql.js';
 import { requireTableColumns, tableColumns } from './table-columns.js';
 import { inTransaction, type TxQuery } from './transaction.js';
 import { WarehouseError } from './warehouse-error.js';
@@ -92,6 +92,7 @@ export function scdDimension(options: ScdDimensionOptions): ScdDimension {
       );
       ctx.report({
         records: result.inserted + result.closed + result.deleted + result.updated + result.corrected,
+        table: tableLabel(spec),
       });
     },
   };

@@ -17,6 +17,11 @@ export function tableIdent(name: TableName): string {
   return name.schema ? quoteIdent(name.schema, name.table) : quoteIdent(name.table);
 }
 
+/** `schema.table` or `table`, unquoted: how a task names a table in `ctx.report({ records, table })`. */
+export function tableLabel(name: TableName): string {
+  return name.schema ? `${name.schema}.${name.table}` : name.table;
+}
+
 /** `a."x", a."y"` for a list of columns, optionally prefixed with a table alias. */
 export function columnList(columns: readonly string[], alias?: string): string {
   return columns.map((c) => (alias ? `${alias}.${quoteIdent(c)}` : quoteIdent(c))).join(', ');

@@ -35,6 +35,13 @@ describe('window: calculation', () => {
       '2026-11-21T00:00:00.000Z',
     ],
     [
+      'incremental never starts beyond the previous window end, whatever data date was reported',
+      { previous: { dataMaxDate: d('2010-03-01T00:00:00Z'), endLoadDate: d('2005-01-01T00:00:00Z') } },
+      '2005-01-01T00:00:00.000Z',
+      '2026-11-22T00:00:00.000Z',
+      '2005-01-01T00:00:00.000Z',
+    ],
+    [
       'lookback moves the start back by whole days',
       {
         lookbackDays: 3,

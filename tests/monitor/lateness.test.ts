@@ -62,6 +62,8 @@ function runs(specs: [status: RunSummary['status'], durationMs: number, records:
     version: '1',
     status,
     loadType: 'I',
+    kind: 'full',
+    selectedTasks: null,
     windowStart: at('2026-01-01T00:00:00Z'),
     windowEnd: at('2026-01-02T00:00:00Z'),
     startedAt: at('2026-01-02T00:00:00Z'),

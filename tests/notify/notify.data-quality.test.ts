@@ -58,3 +58,40 @@ describe('notify: data quality results in the run e-mail', () => {
     expect(mail.parsed.html!).not.toContain('<b>@example.com');
   });
 });
+
+describe('notify: the checks of a retried task in the run e-mail', () => {
+  let db: TestDatabase;
+  let smtp: SmtpTestServer;
+  let mail: ReceivedMail;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('pglite', 'notify-dq-retry');
+    smtp = await startSmtpServer(SMTP_PASSWORD);
+    const cli = await dwh(db, smtp.port, [
+      'run',
+      'notify_retry_checks',
+      '--env',
+      'mail',
+      '-s',
+      '2026-11-21',
+      '-e',
+      '2026-11-22',
+    ]);
+    expect(cli.code, cli.stderr).toBe(1);
+    mail = smtp.received[0]!;
+  });
+  afterAll(async () => {
+    await smtp?.close();
+    await db?.drop();
+  });
+
+  it('counts each check once, from the last attempt, and names that attempt', () => {
+    expect(mail.parsed.text).toContain(
+      '2 check(s) (results of the last attempt: checks #2): 1 passed, 1 did not pass',
+    );
+    expect(mail.parsed.text).toMatch(/order amount present\s+warn\s+warn\s+nr_orders\s+1\s+.*checks #2/);
+    expect(mail.parsed.text).not.toContain('checks #1');
+    expect(mail.parsed.html).toMatch(/>checks #2<\/td>/);
+    expect(mail.parsed.html).toContain('2 check(s) (results of the last attempt: checks #2)');
+  });
+});

@@ -31,6 +31,7 @@ const task = (over: Partial<TaskOutcome>): TaskOutcome => ({
   status: 'success',
   attempts: 1,
   records: 0,
+  byTable: {},
   rejected: 0,
   warnings: [],
   durationMs: 1234,

@@ -60,7 +60,8 @@ describe.each(targetKinds)(
         ['volume_anomaly', 'pass'],
         ['freshness', 'pass'],
       ]);
-      expect(results[1]!.message).toBe('source 1785 vs target 1785 (all rows): difference 0');
+      // the run's records are the 686 rows it wrote to its target demo_daily_sales (1785 orders staged)
+      expect(results[1]!.message).toBe('source 686 vs target 686 (all rows): difference 0');
       expect(results[4]!.message).toBe('records of demo_sales: only 0 earlier values (needs 3); not judged');
     });
 

@@ -27,14 +27,17 @@ export default defineFactory([
     'record_discrepancies',
     partial(runChecks, [
       recordDiscrepancy({
-        name: 'demo_sales: records reported by the last run = rows staged',
+        name: 'demo_sales: records reported by the last run = rows it wrote to demo_daily_sales',
         after: 'demo_sales',
         window: 'all',
         source: {
           sql: `select number_of_records from dwh.etl_runs where project_name = 'demo_sales' and status = 'success'
                 order by run_id desc limit 1`,
         },
-        target: { table: 'demo_sales_staging' },
+        target: {
+          sql: `select count(*) from demo_daily_sales where run_id = (select run_id from dwh.etl_runs
+                where project_name = 'demo_sales' and status = 'success' order by run_id desc limit 1)`,
+        },
       }),
       recordDiscrepancy({
         name: 'demo_sales: staged orders = orders in demo_daily_sales for the staged days',

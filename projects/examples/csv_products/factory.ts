@@ -13,6 +13,7 @@ export default defineFactory([
     {
       description:
         'every products file, rows that do not cast go to metadata/csv_products/output/*_rejects.csv',
+      target: true,
     },
   ),
 ]);

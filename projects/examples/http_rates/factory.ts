@@ -16,6 +16,6 @@ export default defineFactory([
       mode: 'delete-window',
       windowColumn: 'day',
     }),
-    { description: 'rates of the window days, page by page' },
+    { description: 'rates of the window days, page by page', target: true },
   ),
 ]);

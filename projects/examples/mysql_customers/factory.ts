@@ -22,6 +22,9 @@ export default defineFactory([
       functions: worker,
       mode: 'truncate',
     }),
-    { description: 'MariaDB customers → ex_customers with trimming, casts and a derived tier' },
+    {
+      description: 'MariaDB customers → ex_customers with trimming, casts and a derived tier',
+      target: true,
+    },
   ),
 ]);

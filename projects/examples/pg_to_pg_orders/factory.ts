@@ -23,7 +23,7 @@ export default defineFactory([
       mode: 'delete-window',
       windowColumn: 'ordered_at',
     }),
-    { description: 'source orders of the window → ex_orders, COPY to COPY' },
+    { description: 'source orders of the window → ex_orders, COPY to COPY', target: true },
   ),
   task(
     'report_range',

@@ -65,6 +65,7 @@ export function renderProject(p: ProjectHealth, warehouse: string): string {
                 <th class="num">run</th>
                 <th>status</th>
                 <th>load</th>
+                <th>kind</th>
                 <th>window</th>
                 <th>started</th>
                 <th class="num">duration</th>
@@ -79,6 +80,7 @@ export function renderProject(p: ProjectHealth, warehouse: string): string {
                     <td class="num"><a href="${href('runs', run.runId)}">${run.runId}</a></td>
                     <td>${statusBadge(run.status)}</td>
                     <td>${run.loadType}</td>
+                    <td>${run.kind}</td>
                     <td>${formatWindow(run.windowStart, run.windowEnd)}</td>
                     <td>${formatInstant(run.startedAt)}</td>
                     <td class="num">${formatDuration(run.durationMs)}</td>

@@ -24,6 +24,8 @@ export function renderRun(data: RunPageData, now: Date, warehouse: string): stri
     <dl class="facts">
       <dt>window</dt>
       <dd>${formatWindow(run.windowStart, run.windowEnd)} (load type ${run.loadType})</dd>
+      <dt>kind</dt>
+      <dd data-kind="${run.kind}">${runKindText(run)}</dd>
       <dt>started</dt>
       <dd>${formatInstant(run.startedAt)}</dd>
       <dt>ended</dt>
@@ -160,4 +162,11 @@ function renderDq(dq: DqResults) {
       )}
     </tbody>
   </table>`;
+}
+
+/** `full`, or `partial` with the selected tasks: a partial run is never the base of the next window. */
+export function runKindText(run: Pick<RunSummary, 'kind' | 'selectedTasks'>): string {
+  if (run.kind === 'full') return 'full';
+  const tasks = run.selectedTasks?.length ? `only ${run.selectedTasks.join(', ')}` : 'tasks were skipped';
+  return `partial (${tasks}): not the base of the next incremental window`;
 }
