@@ -285,6 +285,34 @@ describe(`embedded server: a home the postgres account cannot enter${isRoot ? ''
   );
 
   it.skipIf(!isRoot)(
+    'a stale postmaster.pid in the moved data directory is recovered; one of another major version is refused naming it',
+    async () => {
+      expect((await runCli(['db', 'start'], { env })).code).toBe(0);
+      const dataDir = dataDirOf(root);
+      const pidFile = path.join(dataDir, 'postmaster.pid');
+      const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+      process.kill(pid, 'SIGKILL');
+      while (isAlive(pid)) await new Promise((resolve) => setTimeout(resolve, 50));
+      const lines = readFileSync(pidFile, 'utf8').split('\n');
+      lines[0] = String(process.pid);
+      writeFileSync(pidFile, lines.join('\n'));
+      const recovered = await runCli(['sql', 'select 1 as one'], { env });
+      expect(recovered.code, recovered.stderr).toBe(0);
+      expect(Number(readFileSync(pidFile, 'utf8').split('\n')[0])).not.toBe(process.pid);
+
+      expect((await runCli(['db', 'stop'], { env })).stdout).toBe('stopped\n');
+      writeFileSync(path.join(dataDir, 'PG_VERSION'), '17\n');
+      const refused = await runCli(['runs'], { env });
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toContain(
+        'the data directory was created by PostgreSQL 17, this dwh ships PostgreSQL 18',
+      );
+      expect(refused.stderr).toContain(`move ${dataDir} aside`);
+    },
+    120_000,
+  );
+
+  it.skipIf(!isRoot)(
     'another such home never uses the first one’s server, even with a copy of its state and password',
     async () => {
       expect((await runCli(['db', 'start'], { env })).code).toBe(0);
