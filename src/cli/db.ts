@@ -23,10 +23,14 @@ Examples:
     .option('--env <name>', 'environment of config/dwh.yaml')
     .action(async (options: { env?: string }) => {
       const config = await embeddedConfig(options.env);
-      const { findEmbeddedServer, embeddedServerExists } = await import('../db/embedded-server.js');
+      const { findEmbeddedServer, embeddedServerExists, embeddedDataDir } =
+        await import('../db/embedded-server.js');
       const { maskUrl } = await import('../db/mask-url.js');
       const server = await findEmbeddedServer(config.embeddedDir);
       const lines = [`data:    ${config.embeddedDir}`];
+      const dataDir = embeddedDataDir(config.embeddedDir);
+      if (dataDir.moved)
+        lines.push(`datadir: ${dataDir.data}   (the postgres account cannot enter ${config.embeddedDir})`);
       if (server) {
         lines.unshift(`running: PostgreSQL ${server.state.major} since ${server.state.startedAt}`);
         lines.push(`listens: ${server.state.host}:${server.state.port}`);

@@ -4,6 +4,7 @@ import type { Knex } from 'knex';
 import type pg from 'pg';
 import type { DatabaseEngine, ResolvedConfig } from '../core/config.js';
 import { DatabaseError } from '../core/errors.js';
+import { embeddedPaths } from './embedded-server-files.js';
 import { knexLog } from './knex-log.js';
 import { maskUrl } from './mask-url.js';
 import { PgliteDirLock } from './pglite-dir-lock.js';
@@ -63,7 +64,7 @@ export async function openWarehouse(options: OpenWarehouseOptions): Promise<Ware
  * such data but no server yet is about to get an empty warehouse: say where the old one is.
  */
 function warnAboutPgliteData(target: WarehouseTarget): void {
-  if (existsSync(path.join(target.embeddedDir, 'data', 'PG_VERSION'))) return;
+  if (existsSync(path.join(embeddedPaths(target.embeddedDir).data, 'PG_VERSION'))) return;
   if (!existsSync(path.join(target.pgliteDir, 'PG_VERSION'))) return;
   process.stderr.write(
     `dwh: note: ${target.pgliteDir} holds a PGlite warehouse; the default is now the embedded PostgreSQL ` +

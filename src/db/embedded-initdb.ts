@@ -1,7 +1,7 @@
-import { spawnSync } from 'node:child_process';
 import { chownSync, mkdirSync, readdirSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { EmbeddedBinaries } from './embedded-binaries.js';
+import { accountCanEnter } from './embedded-data-location.js';
 import { EmbeddedServerError } from './embedded-server-error.js';
 import { EMBEDDED_USER, createPassword, type EmbeddedPaths } from './embedded-server-files.js';
 import type { ServerAccount } from './embedded-os-user.js';
@@ -19,13 +19,14 @@ export async function initialiseDataDir(
   binaries: EmbeddedBinaries,
   account: ServerAccount | null,
 ): Promise<void> {
-  mkdirSync(paths.root, { recursive: true });
-  for (const entry of readdirSync(paths.root))
-    if (entry.startsWith(INIT_PREFIX)) rmSync(path.join(paths.root, entry), { recursive: true, force: true });
-  if (account) checkReachable(paths.root, account);
+  mkdirSync(paths.dataParent, { recursive: true });
+  for (const entry of readdirSync(paths.dataParent))
+    if (entry.startsWith(INIT_PREFIX))
+      rmSync(path.join(paths.dataParent, entry), { recursive: true, force: true });
+  if (account) checkReachable(paths.dataParent, account);
 
-  const temp = path.join(paths.root, `${INIT_PREFIX}${process.pid}`);
-  const passwordFile = path.join(paths.root, `initdb-password-${process.pid}`);
+  const temp = path.join(paths.dataParent, `${INIT_PREFIX}${process.pid}`);
+  const passwordFile = path.join(paths.dataParent, `initdb-password-${process.pid}`);
   const password = createPassword(paths);
   writeFileSync(passwordFile, `${password}\n`, { mode: 0o600 });
   mkdirSync(temp, { mode: 0o700 });
@@ -66,8 +67,7 @@ export async function initialiseDataDir(
 
 /** The server account must be able to enter every folder above the data directory. */
 function checkReachable(dir: string, account: ServerAccount): void {
-  const probe = spawnSync('test', ['-x', dir], { uid: account.uid, gid: account.gid });
-  if (probe.status !== 0)
+  if (!accountCanEnter(dir, account))
     throw new EmbeddedServerError(
       dir,
       `the server runs as the OS account '${account.name}' (PostgreSQL refuses root), which cannot enter this folder; ` +

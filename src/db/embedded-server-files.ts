@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { locateDataDir } from './embedded-data-location.js';
 
 /**
  * The embedded server's folder, `<metadata>/postgres/`:
@@ -9,10 +10,15 @@ import path from 'node:path';
  *   password     the generated password of the `dwh` role (mode 0600)
  *   server.log   the server's own log
  *   start.lock   held while a process creates or starts the server
+ * As root, when the server account cannot enter this folder, `data/` is kept elsewhere (embedded-data-location.ts).
  */
 export interface EmbeddedPaths {
   root: string;
   data: string;
+  /** The folder holding `data/`: `root`, or the folder it was moved to. */
+  dataParent: string;
+  /** Whether the data directory is kept outside `root`. */
+  dataMoved: boolean;
   state: string;
   password: string;
   log: string;
@@ -21,9 +27,12 @@ export interface EmbeddedPaths {
 
 export function embeddedPaths(dir: string): EmbeddedPaths {
   const root = path.resolve(dir);
+  const location = locateDataDir(root);
   return {
     root,
-    data: path.join(root, 'data'),
+    data: location.data,
+    dataParent: location.parent,
+    dataMoved: location.moved,
     state: path.join(root, 'state.json'),
     password: path.join(root, 'password'),
     log: path.join(root, 'server.log'),

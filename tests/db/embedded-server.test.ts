@@ -202,3 +202,133 @@ function isAlive(pid: number): boolean {
     return false;
   }
 }
+
+/**
+ * As root the server runs as the `postgres` account. A home it cannot enter (a clone under /root, mode 0700)
+ * keeps its data directory in a folder the account can enter; state, password and log stay in the home.
+ */
+const isRoot = process.getuid?.() === 0;
+describe(`embedded server: a home the postgres account cannot enter${isRoot ? '' : ' (skipped: needs root, as the server runs as postgres only then)'}`, () => {
+  let root: string;
+  let env: Record<string, string>;
+  const homes: string[] = [];
+  const movedDirs: string[] = [];
+
+  const newHome = () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'dwh-embedded-closed-'));
+    chmodSync(dir, 0o700);
+    homes.push(dir);
+    return dir;
+  };
+  const serverDir = (home: string) => path.join(home, 'metadata', 'postgres');
+  const dataDirOf = (home: string) => {
+    const { dataDir } = JSON.parse(readFileSync(path.join(serverDir(home), 'state.json'), 'utf8')) as {
+      dataDir: string;
+    };
+    movedDirs.push(path.dirname(dataDir));
+    return dataDir;
+  };
+  const envOf = (home: string) => ({
+    DWH_HOME: fixtureHome,
+    DWH_METADATA_DIR: path.join(home, 'metadata'),
+    DWH_ENV: 'local',
+    DWH_TEST_WAIT_MS: '0',
+  });
+
+  beforeEach(() => {
+    root = newHome();
+    env = envOf(root);
+  });
+  afterEach(async () => {
+    for (const home of homes.splice(0)) {
+      await stopEmbeddedServer(serverDir(home)).catch(() => undefined);
+      rmSync(home, { recursive: true, force: true });
+    }
+    for (const dir of movedDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it.skipIf(!isRoot)(
+    'dwh run works: the data directory is kept where the account can enter, said once, shown by db status; db stop then the next command restarts it there',
+    async () => {
+      const first = await runCli(['run', 'slow', '--end-date', '2026-02-01'], { env });
+      expect(first.code, first.stderr).toBe(0);
+      const dataDir = dataDirOf(root);
+      expect(dataDir.startsWith(`${root}${path.sep}`)).toBe(false);
+      expect(existsSync(path.join(serverDir(root), 'data'))).toBe(false);
+      expect(first.stderr).toContain(
+        `the data directory is kept in ${dataDir} because the postgres account cannot enter ${serverDir(root)}`,
+      );
+      expect(statSync(path.dirname(dataDir)).mode & 0o777).toBe(0o700);
+      expect(statSync(path.join(serverDir(root), 'password')).mode & 0o777).toBe(0o600);
+      expect(readFileSync(path.join(serverDir(root), 'server.log'), 'utf8')).toContain(
+        'database system is ready to accept connections',
+      );
+
+      const status = await runCli(['db', 'status'], { env });
+      expect(status.stdout).toMatch(/^running: PostgreSQL 18 since /);
+      expect(status.stdout).toContain(`datadir: ${dataDir}`);
+      const shown = await runCli(['sql', 'show data_directory'], { env });
+      expect(shown.stdout).toContain(dataDir);
+      expect(shown.stderr).not.toContain('the data directory is kept in');
+
+      expect((await runCli(['db', 'stop'], { env })).stdout).toBe('stopped\n');
+      const stopped = await runCli(['db', 'status'], { env });
+      expect(stopped.stdout).toMatch(/^stopped/);
+      expect(stopped.stdout).toContain(`datadir: ${dataDir}`);
+      const again = await runCli(['run', 'slow', '--end-date', '2026-02-02'], { env });
+      expect(again.code, again.stderr).toBe(0);
+      expect(dataDirOf(root)).toBe(dataDir);
+      const runs = JSON.parse((await runCli(['runs', 'slow', '--json'], { env })).stdout) as RunRow[];
+      expect(runs.map((r) => r.status)).toEqual(['success', 'success']);
+    },
+    120_000,
+  );
+
+  it.skipIf(!isRoot)(
+    'a stale postmaster.pid in the moved data directory is recovered; one of another major version is refused naming it',
+    async () => {
+      expect((await runCli(['db', 'start'], { env })).code).toBe(0);
+      const dataDir = dataDirOf(root);
+      const pidFile = path.join(dataDir, 'postmaster.pid');
+      const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+      process.kill(pid, 'SIGKILL');
+      while (isAlive(pid)) await new Promise((resolve) => setTimeout(resolve, 50));
+      const lines = readFileSync(pidFile, 'utf8').split('\n');
+      lines[0] = String(process.pid);
+      writeFileSync(pidFile, lines.join('\n'));
+      const recovered = await runCli(['sql', 'select 1 as one'], { env });
+      expect(recovered.code, recovered.stderr).toBe(0);
+      expect(Number(readFileSync(pidFile, 'utf8').split('\n')[0])).not.toBe(process.pid);
+
+      expect((await runCli(['db', 'stop'], { env })).stdout).toBe('stopped\n');
+      writeFileSync(path.join(dataDir, 'PG_VERSION'), '17\n');
+      const refused = await runCli(['runs'], { env });
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toContain(
+        'the data directory was created by PostgreSQL 17, this dwh ships PostgreSQL 18',
+      );
+      expect(refused.stderr).toContain(`move ${dataDir} aside`);
+    },
+    120_000,
+  );
+
+  it.skipIf(!isRoot)(
+    'another such home never uses the first one’s server, even with a copy of its state and password',
+    async () => {
+      expect((await runCli(['db', 'start'], { env })).code).toBe(0);
+      const firstDataDir = dataDirOf(root);
+      const other = newHome();
+      mkdirSync(serverDir(other), { recursive: true });
+      for (const file of ['state.json', 'password'])
+        cpSync(path.join(serverDir(root), file), path.join(serverDir(other), file));
+
+      const shown = await runCli(['sql', 'show data_directory'], { env: envOf(other) });
+      expect(shown.code, shown.stderr).toBe(0);
+      const otherDataDir = dataDirOf(other);
+      expect(otherDataDir).not.toBe(firstDataDir);
+      expect(shown.stdout).toContain(otherDataDir);
+      expect((await runCli(['sql', 'show data_directory'], { env })).stdout).toContain(firstDataDir);
+    },
+    120_000,
+  );
+});
