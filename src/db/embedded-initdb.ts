@@ -1,4 +1,13 @@
-import { chownSync, mkdirSync, readdirSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  chownSync,
+  mkdirSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import type { EmbeddedBinaries } from './embedded-binaries.js';
 import { accountCanEnter } from './embedded-data-location.js';
@@ -56,6 +65,12 @@ export async function initialiseDataDir(
         paths.root,
         `initdb failed (exit ${result.code}): ${lastLines(result.output)}`,
       );
+    // The role is named `dwh` like the audit schema, so the default search path ("$user", public) would put
+    // every unqualified CREATE TABLE of a project into schema dwh; on the embedded server it is public only.
+    appendFileSync(
+      path.join(temp, 'postgresql.conf'),
+      "\n# dwh: the role dwh must not resolve unqualified names into schema dwh\nsearch_path = 'public'\n",
+    );
     renameSync(temp, paths.data);
   } catch (error) {
     rmSync(temp, { recursive: true, force: true });

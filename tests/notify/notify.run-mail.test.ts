@@ -117,9 +117,8 @@ describe.each(targetKinds)('notify: run e-mails through a real SMTP server (%s)'
 
     it('logs where the mail went and what the server said', () => {
       const { log } = mails.get('notify_success')!;
-      // the port comes from ${env:…}, so it is masked like every value resolved from the environment
       expect(log).toMatch(
-        /e-mail sent to .*admin@example\.com.* via 127\.0\.0\.1:\*\*\* \(attempt 1\): 250 OK: queued as test-1/,
+        /e-mail sent to .*admin@example\.com.* via 127\.0\.0\.1:\d+ \(attempt 1\): 250 OK: queued as test-1/,
       );
     });
   });
