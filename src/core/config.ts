@@ -164,9 +164,15 @@ interface ReferenceContext {
 
 const reference = /\$\{(env|file):([^}]+)\}/g;
 
+function registerResolved(value: string): void {
+  if (!/^\d+$/.test(value)) registerSecret(value);
+}
+
 /**
  * Replaces `${env:NAME}` with the variable and `${file:local/x}` with the file's trimmed content; every value
- * resolved this way is registered as a secret, whatever its key.
+ * resolved this way is registered as a secret, whatever its key — except a plain number (a port, a timeout):
+ * masking digits would garble every count and time in every output. A number under a secret-looking key
+ * (`password: ${env:PIN}`) is still a secret: registerSecretsOf registers values by their key.
  */
 function resolveReferences(value: unknown, key: string, context: ReferenceContext): unknown {
   if (typeof value === 'string') {
@@ -176,7 +182,7 @@ function resolveReferences(value: unknown, key: string, context: ReferenceContex
         if (found === undefined) {
           throw new ConfigError(context.file, key, value, `environment variable ${name} is not set`);
         }
-        registerSecret(found);
+        registerResolved(found);
         return found;
       }
       const target = path.resolve(context.configDir, name);
@@ -189,7 +195,7 @@ function resolveReferences(value: unknown, key: string, context: ReferenceContex
         );
       }
       const content = readFileSync(target, 'utf8').trim();
-      registerSecret(content);
+      registerResolved(content);
       return content;
     });
   }

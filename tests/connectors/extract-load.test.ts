@@ -103,9 +103,11 @@ describe.each(targetKinds)('extractLoad: projects moving sources into the wareho
       const api = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/`;
       const report = await run(db, 'conn_http_rates', { DWH_TEST_SOURCE_API_URL: api });
       expect(report.status).toBe('failed');
+      // the base URL comes from ${env:…}, so it is a secret and masked like the token
       expect(report.error).toContain(
-        `GET ${api}rates?since=2026-01-01&page=1&size=2 returned 403 Forbidden: plan does not include rates`,
+        `GET ***rates?since=2026-01-01&page=1&size=2 returned 403 Forbidden: plan does not include rates`,
       );
+      expect(report.error).not.toContain(api);
       const { run: audit } = await auditOf(db, report.runId!);
       expect(audit.error_message).not.toContain(TOKEN);
       expect(readFileSync(report.logFile!, 'utf8')).not.toContain(TOKEN);
