@@ -14,9 +14,14 @@ const SECRET_WORDS =
 const SECRET_KEY = new RegExp(`${SECRET_WORDS}|^(?:auth|key)$`, 'i');
 const MASK = '***';
 
-/** A `key = value` or `"key": "value"` pair whose key names a secret; the key starts at a word start. */
+/**
+ * A `key = value` or `"key": "value"` pair whose key names a secret; the key starts at a word start. The bare
+ * words `auth` and `key` count only as `key=…` or before a quoted value (`key: "…"`, `"key":"…"`): in prose
+ * (`the same key: staging`) they are ordinary words.
+ */
 const SECRET_PAIR = new RegExp(
-  `(?<![A-Za-z0-9_.-])((?:[A-Za-z0-9_.-]*(?:${SECRET_WORDS})[A-Za-z0-9_-]*|auth|key)(?:\\\\?["'])?\\s*[:=]\\s*)` +
+  `(?<![A-Za-z0-9_.-])((?:[A-Za-z0-9_.-]*(?:${SECRET_WORDS})[A-Za-z0-9_-]*(?:\\\\?["'])?\\s*[:=]\\s*)|` +
+    `(?:(?:auth|key)(?:\\\\?["'])?(?:\\s*=\\s*|\\s*:\\s*(?=\\\\?["']))))` +
     `(\\\\?"(?:[^"\\\\]|\\\\[^"])*\\\\?"|'[^']*'|[^\\s"'&,;}]+)`,
   'gi',
 );

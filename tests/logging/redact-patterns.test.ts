@@ -25,6 +25,11 @@ describe('logging: pattern masking of secrets in text', () => {
 
   it('masks keys named auth and key, as text and as object keys', () => {
     expect(redactText('auth=xyz123&key: "k-123456" monkey=banana')).toBe('auth=***&key: "***" monkey=banana');
+    // in prose the bare word is not a key: an error message keeps its words
+    expect(redactText('would overlap an existing one of the same key: staging stg_customer')).toBe(
+      'would overlap an existing one of the same key: staging stg_customer',
+    );
+    expect(redactText('{"key":"k-123456"}')).toBe('{"key":"***"}');
     expect(isSecretKey('auth')).toBe(true);
     expect(isSecretKey('key')).toBe(true);
     expect(isSecretKey('clientSecret')).toBe(true);
