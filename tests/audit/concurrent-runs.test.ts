@@ -89,8 +89,8 @@ describe.each(targetKinds)('concurrency: runs, dwh runs and the dashboard at the
     }
 
     writeFileSync(gate, '');
-    expect((await collect(a, 60_000)).code).toBe(0);
-    expect((await collect(b, 60_000)).code).toBe(0);
+    expect((await collect(a, 120_000)).code).toBe(0);
+    expect((await collect(b, 120_000)).code).toBe(0);
     const after = JSON.parse((await runCli(['runs', '--json'], { env })).stdout) as RunWithAttempts[];
     const byId = new Map(after.map((r) => [r.run_id, r]));
     expect(byId.get(runA)).toMatchObject({
@@ -131,8 +131,8 @@ describe.each(targetKinds)('concurrency: runs, dwh runs and the dashboard at the
     expect(waiting.exitCode).toBeNull();
 
     writeFileSync(gate, '');
-    expect((await collect(first, 60_000)).code).toBe(0);
-    const second = await collect(waiting, 60_000);
+    expect((await collect(first, 120_000)).code).toBe(0);
+    const second = await collect(waiting, 120_000);
     expect(second.code, second.stderr).toBe(0);
     const runs = JSON.parse(
       (await runCli(['runs', 'emb_gate_a', '--json'], { env })).stdout,

@@ -47,7 +47,7 @@ describe.each(smokeKinds)('monitor: dwh monitor, dwh runs and dwh ui on the comm
       }[];
       postgres: Record<string, { available: boolean; reason?: string; rows?: Record<string, unknown>[] }>;
     };
-    expect(report.warehouse.kind).toBe(kind);
+    expect(report.warehouse.kind).toBe(kind === 'pglite' ? 'pglite' : 'postgres');
     const byName = new Map(report.projects.map((p) => [p.project, p]));
     expect(byName.get('mon_ok')).toMatchObject({
       schedule: '0 3 * * *',
@@ -111,7 +111,7 @@ describe.each(smokeKinds)('monitor: dwh monitor, dwh runs and dwh ui on the comm
     expect(lines[0]).toMatch(/^run\s+project\s+status\s+load\s+window\s+started\s+duration\s+records/);
     expect(result.stdout).toMatch(
       new RegExp(
-        `^\\s*${history.failed}\\s+mon_fail\\s+failed\\s+I\\s+2026-01-01 → 2026-02-01 .* 5\\s+local`,
+        `^\\s*${history.failed}\\s+mon_fail\\s+failed\\s+I\\s+2026-01-01 → 2026-02-01 .* 5\\s+full\\s+local`,
         'm',
       ),
     );
