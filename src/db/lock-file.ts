@@ -35,13 +35,31 @@ export async function withLockFile<T>(
   }
 }
 
+/**
+ * Whether `pid` names a running process. A zombie (killed, but not yet reaped by its parent: in a container
+ * whose init does not reap orphans it can stay one for long) is dead, though kill(pid, 0) still succeeds.
+ */
 export function isProcessAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
   }
+  return !isZombie(pid);
+}
+
+/** Whether /proc says `pid` has exited (state Z, zombie, or X, dead). Without /proc (macOS): false. */
+export function isZombie(pid: number): boolean {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    // no /proc, or the process is gone meanwhile: kill(pid, 0) has the last word
+    return false;
+  }
+  // "<pid> (<comm>) <state> ...": comm may hold spaces and parentheses, so the state follows the last ')'
+  const state = stat.slice(stat.lastIndexOf(')') + 1).trim()[0];
+  return state === 'Z' || state === 'X';
 }
 
 function readPid(file: string): number | null {
