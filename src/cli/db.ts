@@ -74,7 +74,8 @@ Examples:
     .action(async (options: { env?: string }) => {
       const config = await embeddedConfig(options.env);
       const { ensureEmbeddedServer } = await import('../db/embedded-server.js');
-      process.stdout.write(`${(await ensureEmbeddedServer(config.embeddedDir)).url}\n`);
+      const { writeUnredacted } = await import('./console-redaction.js');
+      writeUnredacted(process.stdout, `${(await ensureEmbeddedServer(config.embeddedDir)).url}\n`);
     });
   db.command('psql')
     .description('open psql on the warehouse (needs the psql client installed); arguments go to psql')
