@@ -107,7 +107,7 @@ describe.each(targetKinds)('concurrency: runs, dwh runs and the dashboard at the
       ['load', 'success'],
       ['hold', 'success'],
     ]);
-  }, 180_000);
+  }, 240_000);
 
   it('--wait: a second run of a running project waits for it, then runs; without waiting long enough it exits 3', async () => {
     const first = start('emb_gate_a');
@@ -139,7 +139,7 @@ describe.each(targetKinds)('concurrency: runs, dwh runs and the dashboard at the
     ) as RunWithAttempts[];
     expect(runs.map((r) => r.status)).toEqual(['success', 'success']);
     expect(runs[0]!.run_id).toBeGreaterThan(firstId);
-  }, 180_000);
+  }, 240_000);
 
   it('--wait rejects a duration it cannot read', async () => {
     const result = await runCli(['run', 'emb_gate_a', '--wait', 'soon'], { env });

@@ -24,28 +24,67 @@ export function startCli(
   args: string[],
   options: { env?: Record<string, string>; cwd?: string } = {},
 ): ChildProcess {
-  return spawn(process.execPath, [cliPath, ...args], {
+  const child = spawn(process.execPath, [cliPath, ...args], {
     cwd: options.cwd ?? repoRoot,
     env: { ...cleanEnv(), ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  watch(child);
+  return child;
+}
+
+interface Watched {
+  stdout: string;
+  stderr: string;
+  closed: Promise<number | null>;
+}
+
+const watched = new WeakMap<ChildProcess, Watched>();
+
+/**
+ * Output and exit are recorded from the start, so a test that collects a child late (after it has already
+ * exited) still gets its output and exit code instead of waiting for a 'close' that has already happened.
+ */
+function watch(child: ChildProcess): Watched {
+  const known = watched.get(child);
+  if (known) return known;
+  const state: Watched = {
+    stdout: '',
+    stderr: '',
+    closed: new Promise((resolve, reject) => {
+      child.on('error', reject);
+      child.on('close', (code) => resolve(code));
+    }),
+  };
+  // a rejection here is reported by collect(); keep it from being unhandled before then
+  state.closed.catch(() => {});
+  child.stdout?.on('data', (chunk: Buffer) => (state.stdout += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (state.stderr += chunk.toString()));
+  watched.set(child, state);
+  return state;
 }
 
 export function collect(child: ChildProcess, timeoutMs: number): Promise<CliResult> {
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const state = watch(child);
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`dwh did not finish in ${timeoutMs} ms\nstdout:\n${stdout}\nstderr:\n${stderr}`));
+      reject(
+        new Error(
+          `dwh did not finish in ${timeoutMs} ms\nstdout:\n${state.stdout}\nstderr:\n${state.stderr}`,
+        ),
+      );
     }, timeoutMs);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
+    state.closed.then(
+      (code) => {
+        clearTimeout(timer);
+        resolve({ code, stdout: state.stdout, stderr: state.stderr });
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
   });
 }
 
