@@ -1,4 +1,5 @@
 import type { Warehouse } from '../db/connection.js';
+import { auditExists } from './run-store.js';
 
 export interface ActiveRun {
   runId: number;
@@ -13,10 +14,7 @@ export interface ActiveRun {
  * run-lock.ts) held by a live session. A run left `running` by a crash holds no lock and is not listed.
  */
 export async function listActiveRuns(warehouse: Warehouse): Promise<ActiveRun[]> {
-  const [table] = await warehouse.query<{ t: string | null }>(
-    `select to_regclass('dwh.etl_runs')::text as t`,
-  );
-  if (!table?.t) return [];
+  if (!(await auditExists(warehouse))) return [];
   // a bigint advisory key is stored as classid (high 32 bits) and objid (low 32 bits)
   const rows = await warehouse.query<{
     run_id: number;
@@ -61,10 +59,7 @@ export interface RunningRun {
 
 /** Every run marked `running`, newest first, with its current task and the records its finished tasks loaded. */
 export async function listRunningRuns(warehouse: Warehouse): Promise<RunningRun[]> {
-  const [table] = await warehouse.query<{ t: string | null }>(
-    `select to_regclass('dwh.etl_runs')::text as t`,
-  );
-  if (!table?.t) return [];
+  if (!(await auditExists(warehouse))) return [];
   const rows = await warehouse.query<{
     run_id: number;
     project_name: string;

@@ -65,6 +65,12 @@ export interface NewRun {
   scope?: RunScope;
 }
 
+/** Whether the audit schema exists yet (a read-only command on a warehouse no run has touched finds none). */
+export async function auditExists(warehouse: Warehouse): Promise<boolean> {
+  const [row] = await warehouse.query<{ t: string | null }>(`select to_regclass('dwh.etl_runs')::text as t`);
+  return Boolean(row?.t);
+}
+
 export async function insertRun(warehouse: Warehouse, run: NewRun): Promise<number> {
   const [row] = await warehouse.query<{ run_id: number }>(
     `insert into dwh.etl_runs (project_name, environment, script_version, load_type, start_load_date,

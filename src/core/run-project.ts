@@ -10,6 +10,7 @@ import {
   finishRun,
   insertAttempt,
   insertRun,
+  auditExists,
   lastSuccessfulRun,
   setEmailStatus,
 } from '../audit/run-store.js';
@@ -192,9 +193,7 @@ async function planWindow(
 ): Promise<LoadWindow> {
   let previous = null;
   if (loadType === 'I') {
-    const hasAudit =
-      !readOnly ||
-      (await warehouse.query<{ t: string | null }>(`select to_regclass('dwh.etl_runs')::text as t`))[0]?.t;
+    const hasAudit = !readOnly || (await auditExists(warehouse));
     const row = hasAudit ? await lastSuccessfulRun(warehouse, project.ref.name) : null;
     previous = row ? { dataMaxDate: row.data_max_date, endLoadDate: row.end_load_date } : null;
   }

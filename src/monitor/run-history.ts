@@ -54,10 +54,7 @@ export interface AttemptSummary {
   errorMessage: string | null;
 }
 
-export async function auditExists(warehouse: Warehouse): Promise<boolean> {
-  const [row] = await warehouse.query<{ t: string | null }>(`select to_regclass('dwh.etl_runs')::text as t`);
-  return Boolean(row?.t);
-}
+export { auditExists } from '../audit/run-store.js';
 
 /** `now` decides whether a running run's heartbeat is stale. (Default: the current time) */
 export function toRunSummary(row: RunRow, now = new Date()): RunSummary {
