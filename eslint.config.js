@@ -1,5 +1,44 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import importX from 'eslint-plugin-import-x';
+import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
+
+/**
+ * The layer map of shared DESIGN.md ("Layers", arrows point down only): each folder of src/ and the folders it
+ * may import. Anything not listed for a folder is an upward (or sideways) import and fails the lint. The
+ * entry points src/index.ts ('dwh') and src/ops.ts ('dwh/ops') may import every layer.
+ */
+const libraries = ['connectors', 'transform', 'warehouse', 'quality', 'notify', 'deploy'];
+const below = (...layers) => [...layers];
+const ground = below('audit', 'db', 'present', 'logging', 'core');
+export const layers = {
+  cli: below('run', 'monitor', ...libraries, ...ground),
+  run: below(...libraries, ...ground),
+  monitor: below('quality', 'deploy', ...ground),
+  connectors: below('transform', ...ground),
+  transform: ground,
+  warehouse: ground,
+  quality: ground,
+  notify: ground,
+  deploy: ground,
+  audit: below('db', 'present', 'logging', 'core'),
+  db: below('present', 'logging', 'core'),
+  present: below('core'),
+  logging: below(),
+  core: below('logging'),
+};
+
+const layerZones = Object.entries(layers).map(([layer, allowed]) => ({
+  target: `./src/${layer}`,
+  from: [
+    './src/index.ts',
+    './src/ops.ts',
+    ...Object.keys(layers)
+      .filter((other) => other !== layer && !allowed.includes(other))
+      .map((other) => `./src/${other}`),
+  ],
+  message: `src/${layer} may import only ${allowed.length ? allowed.map((l) => `src/${l}`).join(', ') : 'itself'} (layer map in README "Development")`,
+}));
 
 export default tseslint.config(
   {
@@ -23,6 +62,15 @@ export default tseslint.config(
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/consistent-type-imports': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: ['src/**/*.ts'],
+    plugins: { 'import-x': importX },
+    settings: { 'import-x/resolver-next': [createTypeScriptImportResolver({ project: './tsconfig.json' })] },
+    rules: {
+      'import-x/no-restricted-paths': ['error', { zones: layerZones }],
+      'import-x/no-cycle': ['error', { ignoreExternal: true }],
     },
   },
   { files: ['eslint.config.js'], extends: [tseslint.configs.disableTypeChecked] },

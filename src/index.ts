@@ -34,8 +34,8 @@ export {
 export { classifyError, isRetryable } from './core/retry-class.js';
 export type { RetryDecision } from './core/retry-class.js';
 export { quoteIdent } from './db/quote.js';
-export { runProject } from './core/run-project.js';
-export type { RunRequest, RunReport } from './core/run-project.js';
+export { runProject } from './run/run-project.js';
+export type { RunRequest, RunReport } from './run/run-project.js';
 export { startDashboard } from './monitor/dashboard-server.js';
 export type { Dashboard, DashboardOptions } from './monitor/dashboard-server.js';
 export { buildMonitorReport } from './monitor/monitor-report.js';
@@ -58,8 +58,8 @@ export {
 } from './quality/constructors.js';
 export { runChecks, evaluateCheck, ChecksFailedError } from './quality/run-checks.js';
 export type { ChecksOutcome } from './quality/run-checks.js';
-export { listDqResults, listProjectDqResults } from './quality/dq-results.js';
-export type { DqResultRow } from './quality/dq-results.js';
+export { listDqResults, listProjectDqResults } from './audit/dq-result-store.js';
+export type { DqResultRow } from './audit/dq-result-store.js';
 export { loadValidationFile } from './quality/validation-file.js';
 export type {
   Check,
@@ -79,10 +79,10 @@ export type {
   ExtractContext,
   ExtractOptions,
   ExtractRequest,
-} from './connectors/types.js';
+} from './core/types.js';
 export { loadTable, LoadError } from './db/load-table.js';
 export type { LoadContext, LoadMode, LoadResult, LoadTableOptions } from './db/load-table.js';
-export type { ByteSource, BytePart, LoadInput, LoadSource, RowBatch, RowSource } from './db/load-source.js';
+export type { ByteSource, BytePart, LoadInput, LoadSource, RowBatch, RowSource } from './core/load-source.js';
 export { defineMapping, loadMapping } from './transform/mapping.js';
 export type { Mapping, MappingInput } from './transform/mapping.js';
 export { transformRows } from './transform/transform-rows.js';
@@ -122,11 +122,11 @@ export { inTransaction } from './warehouse/transaction.js';
 export type { TxQuery } from './warehouse/transaction.js';
 export type { Sql, TableName } from './warehouse/sql.js';
 export { StagingCheckError, UnknownMembersError, WarehouseError } from './warehouse/warehouse-error.js';
-export { runBackfill } from './deploy/backfill.js';
-export type { BackfillReport, BackfillRequest } from './deploy/backfill.js';
-export { planBackfillWindows } from './deploy/backfill-windows.js';
-export type { BackfillWindow } from './deploy/backfill-windows.js';
-export { cronExpressionProblem, nextRunTimes } from './deploy/cron-expression.js';
+export { runBackfill } from './run/backfill.js';
+export type { BackfillReport, BackfillRequest } from './run/backfill.js';
+export { planBackfillWindows } from './run/backfill-windows.js';
+export type { BackfillWindow } from './audit/backfill-store.js';
+export { cronExpressionProblem, nextRunTimes } from './core/cron-expression.js';
 export { airflowDagFile, airflowGroupedDagFile } from './deploy/airflow-dag.js';
 export type { AirflowOperator, AirflowOptions } from './deploy/airflow-dag.js';
 export { buildProjectImage, runProjectContainer } from './deploy/docker-image.js';

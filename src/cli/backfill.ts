@@ -40,7 +40,7 @@ Examples:
   dwh backfill demo_sales -s 2026-01-01 -e 2026-04-01 --load-days 7 --from-failed`,
     )
     .action(async (project: string, options: BackfillCliOptions) => {
-      const { runBackfill } = await import('../deploy/backfill.js');
+      const { runBackfill } = await import('../run/backfill.js');
       const report = await runBackfill(
         {
           project,

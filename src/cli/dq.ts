@@ -24,7 +24,7 @@ Examples:
   dwh dq data_quality_checks/dq_warehouse --json`,
     )
     .action(async (project: string, options: DqCliOptions) => {
-      const { runDq } = await import('../quality/run-dq.js');
+      const { runDq } = await import('../run/run-dq.js');
       const report = await runDq({
         project,
         ...(options.env ? { environment: options.env } : {}),

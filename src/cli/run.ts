@@ -41,7 +41,7 @@ Examples:
   dwh run demo_sales --wait 30m            from cron: an overlapping run waits for the previous one`,
     )
     .action(async (project: string, options: RunCliOptions) => {
-      const { runProject } = await import('../core/run-project.js');
+      const { runProject } = await import('../run/run-project.js');
       const report = await runProject(
         {
           project,

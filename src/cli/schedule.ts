@@ -15,7 +15,7 @@ export function registerSchedule(program: Command): void {
       const [{ loadConfig }, { loadScheduledProjects }, { nextRunTimes }] = await Promise.all([
         import('../core/config.js'),
         import('../deploy/scheduled-projects.js'),
-        import('../deploy/cron-expression.js'),
+        import('../core/cron-expression.js'),
       ]);
       const count = options.count === undefined ? 5 : Number(options.count);
       if (!Number.isInteger(count) || count < 1 || count > 1000) {

@@ -7,7 +7,7 @@ import { loadMapping, type Mapping } from '../transform/mapping.js';
 import { writeRejects } from '../transform/rejects.js';
 import { transformRows, type MappingFunctions } from '../transform/transform-rows.js';
 import { checkExtractLoadOptions } from './extract-load-options.js';
-import type { ExtractRequest } from './types.js';
+import type { ExtractRequest } from '../core/types.js';
 
 export interface ExtractLoadOptions {
   /** Connector name in config/dwh.yaml. */

@@ -4,7 +4,7 @@ import { FileConnector } from './file/file-connector.js';
 import { HttpConnector } from './http/http-connector.js';
 import { MysqlConnector } from './mysql/mysql-connector.js';
 import { PostgresConnector } from './postgres/postgres-connector.js';
-import type { Connector, ConnectorKind } from './types.js';
+import type { Connector, ConnectorKind } from '../core/types.js';
 
 type Factory<K extends ConnectorKind> = (
   name: string,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { emailAddressSchema } from '../notify/address.js';
-import { cronExpressionProblem } from '../deploy/cron-expression.js';
+import { emailAddressSchema } from './email-address.js';
+import { cronExpressionProblem } from './cron-expression.js';
 
 const identifier = z
   .string()

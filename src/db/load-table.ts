@@ -20,7 +20,7 @@ import {
   type LoadInput,
   type RowBatch,
   type RowSource,
-} from './load-source.js';
+} from '../core/load-source.js';
 import { quoteIdent } from './quote.js';
 
 /**

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { ResolvedConfig } from '../core/config.js';
 import { zodToConfigError } from '../core/zod-error.js';
 import { registerSecret } from '../logging/redact.js';
-import { bareAddress, emailAddressSchema, emailListSchema } from './address.js';
+import { bareAddress, emailAddressSchema, emailListSchema } from '../core/email-address.js';
 
 /** Recipient groups: business gets success mails, admin gets every mail, error gets failure mails. */
 export type RecipientGroup = 'business' | 'admin' | 'error';

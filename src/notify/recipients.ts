@@ -1,5 +1,5 @@
 import type { ProjectParameters } from '../core/define-project.js';
-import { bareAddress } from './address.js';
+import { bareAddress } from '../core/email-address.js';
 import type { EmailSettings, RecipientGroup } from './email-settings.js';
 
 export type RunOutcome = 'success' | 'failed';

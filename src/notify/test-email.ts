@@ -1,7 +1,7 @@
 import os from 'node:os';
 import type { ResolvedConfig } from '../core/config.js';
 import { ConfigError, UsageError } from '../core/errors.js';
-import { bareAddress } from './address.js';
+import { bareAddress } from '../core/email-address.js';
 import { describeSmtp, loadEmailSettings } from './email-settings.js';
 import { escapeHtml, formatInstant } from './format.js';
 import { sendEmail, type SendReceipt } from './smtp-send.js';

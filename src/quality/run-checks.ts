@@ -2,7 +2,7 @@ import { DwhError, EXIT, errorMessage } from '../core/errors.js';
 import { problemFromError, withOptionCheck, type OptionProblem } from '../core/option-check.js';
 import type { TaskContext, TaskResult } from '../core/types.js';
 import { redactText, redactValue } from '../logging/redact.js';
-import { insertDqResults } from './dq-results.js';
+import { insertDqResults } from '../audit/dq-result-store.js';
 import { handlerOf } from './handlers.js';
 import type { Check, CheckKind, CheckOf, CheckResult, CheckScope, CheckStatus } from './types.js';
 import { loadValidationFile, VALIDATION_FILE } from './validation-file.js';

@@ -1,4 +1,4 @@
-import type { RowBatch } from '../db/load-source.js';
+import type { RowBatch } from '../core/load-source.js';
 import { ConfigError } from '../core/errors.js';
 import { casts } from './casts.js';
 import { DateRange } from './date-range.js';

@@ -17,7 +17,7 @@ import mysql from 'mysql2/promise';
 import pg from 'pg';
 import pino from 'pino';
 import { createConnectorRegistry } from '../../src/connectors/registry.js';
-import type { ExtractContext } from '../../src/connectors/types.js';
+import type { ExtractContext } from '../../src/core/types.js';
 import { openWarehouse, type Warehouse } from '../../src/db/connection.js';
 import { loadTable, type LoadContext } from '../../src/db/load-table.js';
 import { defineMapping } from '../../src/transform/mapping.js';

@@ -13,7 +13,7 @@ import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import { migrate } from '../../src/audit/migrate.js';
 import { finishAttempt, insertAttempt, insertRun } from '../../src/audit/run-store.js';
-import { runProject } from '../../src/core/run-project.js';
+import { runProject } from '../../src/run/run-project.js';
 import { openWarehouse } from '../../src/db/connection.js';
 
 const { values } = parseArgs({

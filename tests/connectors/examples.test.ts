@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runProject } from '../../src/core/run-project.js';
+import { runProject } from '../../src/run/run-project.js';
 import { repoRoot } from '../helpers/cli.js';
 import { sourcePgAdminUrl } from '../helpers/source-databases.js';
 import { createTestDatabase, targetKinds, type TestDatabase } from '../helpers/test-databases.js';

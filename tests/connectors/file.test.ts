@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createConnectorRegistry } from '../../src/connectors/registry.js';
-import type { Connector } from '../../src/connectors/types.js';
+import type { Connector } from '../../src/core/types.js';
 import { collectRows, extractContext } from '../helpers/connector-context.js';
 import { failure } from '../helpers/failure.js';
 

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createConnectorRegistry } from '../../src/connectors/registry.js';
-import type { Connector } from '../../src/connectors/types.js';
+import type { Connector } from '../../src/core/types.js';
 import { collectRows, extractContext } from '../helpers/connector-context.js';
 import { failure } from '../helpers/failure.js';
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunReport } from '../../src/core/run-project.js';
+import type { RunReport } from '../../src/run/run-project.js';
 import type { AttemptRow, RunRow } from '../../src/audit/run-store.js';
 import { auditOf, runFixture } from '../helpers/run-fixture.js';
 import { createTestDatabase, targetKinds, type TestDatabase } from '../helpers/test-databases.js';

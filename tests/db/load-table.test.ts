@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Warehouse } from '../../src/db/connection.js';
 import { loadTable, LoadError } from '../../src/db/load-table.js';
-import type { ByteSource, RowBatch } from '../../src/db/load-source.js';
+import type { ByteSource, RowBatch } from '../../src/core/load-source.js';
 import { failure } from '../helpers/failure.js';
 import { loadContext } from '../helpers/load-context.js';
 import { createTestDatabase, smokeKinds, type TestDatabase } from '../helpers/test-databases.js';

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
-import type { ExtractContext } from '../../src/connectors/types.js';
-import type { LoadSource, RowBatch } from '../../src/db/load-source.js';
+import type { ExtractContext } from '../../src/core/types.js';
+import type { LoadSource, RowBatch } from '../../src/core/load-source.js';
 
 /**
  * An extract context with a window and a plain pino logger (no redaction) whose lines are kept, so a test can

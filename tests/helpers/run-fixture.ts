@@ -1,4 +1,4 @@
-import { runProject, type RunReport, type RunRequest } from '../../src/core/run-project.js';
+import { runProject, type RunReport, type RunRequest } from '../../src/run/run-project.js';
 import type { AttemptRow, RunRow } from '../../src/audit/run-store.js';
 import { fixtureHome } from './cli.js';
 import type { TestDatabase } from './test-databases.js';

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { failure } from '../helpers/failure.js';
 import { ConfigError } from '../../src/core/errors.js';
-import type { RowBatch } from '../../src/db/load-source.js';
+import type { RowBatch } from '../../src/core/load-source.js';
 import { defineMapping, loadMapping, type MappingInput } from '../../src/transform/mapping.js';
 import { TransformError } from '../../src/transform/transform-error.js';
 import { transformRows, type MappingFunctions } from '../../src/transform/transform-rows.js';

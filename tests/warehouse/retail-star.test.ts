@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runProject } from '../../src/core/run-project.js';
+import { runProject } from '../../src/run/run-project.js';
 import type { Warehouse } from '../../src/db/connection.js';
 import { repoRoot } from '../helpers/cli.js';
 import { createTestDatabase, targetKinds, type TestDatabase } from '../helpers/test-databases.js';

@@ -4,12 +4,12 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
 import { z } from 'zod';
-import { objectsToBatch, type ByteSource, type RowBatch, type RowSource } from '../../db/load-source.js';
+import { objectsToBatch, type ByteSource, type RowBatch, type RowSource } from '../../core/load-source.js';
 import { DwhError, errorMessage } from '../../core/errors.js';
 import { InputError } from '../../core/input-error.js';
 import type { FileConnectorConfig } from '../config.js';
 import { ConnectorError } from '../connector-error.js';
-import type { Connector, ExtractContext, ExtractOptions, ExtractRequest } from '../types.js';
+import type { Connector, ExtractContext, ExtractOptions, ExtractRequest } from '../../core/types.js';
 import { CsvReader, type EmptyField } from './csv-reader.js';
 import {
   decodeWhole,

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { objectsToBatch, type RowBatch, type RowSource } from '../../db/load-source.js';
+import { objectsToBatch, type RowBatch, type RowSource } from '../../core/load-source.js';
 import type { LoadWindow } from '../../core/types.js';
 import type { HttpConnectorConfig } from '../config.js';
 import { ConnectorError } from '../connector-error.js';
-import type { Connector, ExtractContext, ExtractRequest } from '../types.js';
+import type { Connector, ExtractContext, ExtractRequest } from '../../core/types.js';
 import { HttpClient } from './fetch-with-retry.js';
 import { firstPage, nextPage, paginationSchema, pathValue, type Pagination } from './pagination.js';
 

@@ -1,11 +1,12 @@
 import type { Connection, FieldPacket, Query } from 'mysql2';
 import { z } from 'zod';
-import type { RowBatch, RowSource } from '../../db/load-source.js';
+import type { RowBatch, RowSource } from '../../core/load-source.js';
 import { maskUrl } from '../../db/mask-url.js';
 import { errorMessage } from '../../core/errors.js';
 import type { MysqlConnectorConfig } from '../config.js';
 import { ConnectorError } from '../connector-error.js';
-import { windowParams, type Connector, type ExtractContext, type ExtractRequest } from '../types.js';
+import type { Connector, ExtractContext, ExtractRequest } from '../../core/types.js';
+import { windowParams } from '../../core/window-params.js';
 
 const requestSchema = z
   .object({

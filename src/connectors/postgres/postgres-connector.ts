@@ -1,18 +1,13 @@
 import type pg from 'pg';
 import { z } from 'zod';
 import { bindNamedParams } from '../../db/named-params.js';
-import type { ByteSource, RowBatch, RowSource } from '../../db/load-source.js';
+import type { ByteSource, RowBatch, RowSource } from '../../core/load-source.js';
 import { maskUrl } from '../../db/mask-url.js';
 import { errorMessage } from '../../core/errors.js';
 import type { PostgresConnectorConfig } from '../config.js';
 import { ConnectorError } from '../connector-error.js';
-import {
-  windowParams,
-  type Connector,
-  type ExtractContext,
-  type ExtractOptions,
-  type ExtractRequest,
-} from '../types.js';
+import type { Connector, ExtractContext, ExtractOptions, ExtractRequest } from '../../core/types.js';
+import { windowParams } from '../../core/window-params.js';
 import { inlineParams } from './inline-params.js';
 
 const requestSchema = z

@@ -1,5 +1,5 @@
 import type { Warehouse } from '../db/connection.js';
-import type { CheckKind, CheckResult, CheckStatus, QueryFn, Severity } from './types.js';
+import type { CheckKind, CheckResult, CheckStatus, QueryFn, Severity } from '../quality/types.js';
 
 /** One row of dwh.dq_results as read back. */
 export interface DqResultRow {

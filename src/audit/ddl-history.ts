@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { DdlError, errorMessage } from '../core/errors.js';
-import type { Warehouse } from './connection.js';
-import { splitSqlStatements } from './split-sql.js';
+import type { Warehouse } from '../db/connection.js';
+import { splitSqlStatements } from '../db/split-sql.js';
 
 export interface DdlResult {
   applied: number;

@@ -4,7 +4,7 @@ import { loadConfig } from '../core/config.js';
 import { EXIT, UsageError, errorMessage, type ExitCode } from '../core/errors.js';
 import { planCheckContext, validatePlan } from '../core/plan-validation.js';
 import { findProject, loadProject, type LoadedProject } from '../core/project-loader.js';
-import { runProject, type Printer } from '../core/run-project.js';
+import { runProject, type Printer } from './run-project.js';
 import type { LoadType } from '../core/types.js';
 import { openWarehouse, warehouseTarget, type Warehouse } from '../db/connection.js';
 import { redactText } from '../logging/redact.js';
@@ -19,7 +19,7 @@ import {
   type BackfillKey,
   type BackfillRow,
   type BackfillWindowRow,
-} from './backfill-store.js';
+} from '../audit/backfill-store.js';
 import { formatDuration, planBackfillWindows } from './backfill-windows.js';
 
 export interface BackfillRequest {

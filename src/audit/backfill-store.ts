@@ -1,7 +1,13 @@
 import os from 'node:os';
 import type { LoadType } from '../core/types.js';
 import type { Warehouse } from '../db/connection.js';
-import type { BackfillWindow } from './backfill-windows.js';
+
+export interface BackfillWindow {
+  /** 1-based position of the window in the backfill. */
+  index: number;
+  start: Date;
+  end: Date;
+}
 
 export type BackfillStatus = 'running' | 'success' | 'failed';
 export type BackfillWindowStatus = 'pending' | 'running' | 'success' | 'failed';

@@ -5,12 +5,12 @@ import { loadConfig } from '../core/config.js';
 import { EXIT, UsageError, WindowError, type ExitCode } from '../core/errors.js';
 import { createOutputWriter, outputDir } from '../core/output.js';
 import { findProject, loadProject, type LoadedProject } from '../core/project-loader.js';
-import { createTaskContext, type ContextBase } from '../core/task-context.js';
+import { createTaskContext, type ContextBase } from './task-context.js';
 import type { LoadWindow, TaskContext } from '../core/types.js';
 import { openWarehouse, warehouseTarget, type Warehouse } from '../db/connection.js';
-import { isBlockingFailure, NO_RUN_ID, runChecks, type ChecksOutcome } from './run-checks.js';
-import type { CheckResult } from './types.js';
-import { hasValidationFile, loadValidationFile, VALIDATION_FILE } from './validation-file.js';
+import { isBlockingFailure, NO_RUN_ID, runChecks, type ChecksOutcome } from '../quality/run-checks.js';
+import type { CheckResult } from '../quality/types.js';
+import { hasValidationFile, loadValidationFile, VALIDATION_FILE } from '../quality/validation-file.js';
 
 export interface DqRequest {
   project: string;

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { heartbeat } from '../audit/run-store.js';
 import type { RunLock } from '../audit/run-lock.js';
 import type { Warehouse } from '../db/connection.js';
-import { DwhError, EXIT, RunLockLostError, errorMessage } from './errors.js';
+import { DwhError, EXIT, RunLockLostError, errorMessage } from '../core/errors.js';
 import { startRunWatchdog } from './run-watchdog.js';
 
 /**

@@ -7,9 +7,9 @@ import type { Warehouse } from '../db/connection.js';
 import { bindNamedParams } from '../db/named-params.js';
 import { splitSqlStatements } from '../db/split-sql.js';
 import { createAttemptFence, type AttemptFence } from './attempt-fence.js';
-import type { ProjectParameters } from './define-project.js';
-import type { OutputWriter } from './output.js';
-import type { LoadWindow, SqlRunner, TaskContext, TaskResult } from './types.js';
+import type { ProjectParameters } from '../core/define-project.js';
+import type { OutputWriter } from '../core/output.js';
+import type { LoadWindow, SqlRunner, TaskContext, TaskResult } from '../core/types.js';
 
 export interface ContextBase {
   project: ProjectParameters;

@@ -1,13 +1,7 @@
+import type { BackfillWindow } from '../audit/backfill-store.js';
 import { WindowError } from '../core/errors.js';
 
 const DAY_MS = 86_400_000;
-
-export interface BackfillWindow {
-  /** 1-based position of the window in the backfill. */
-  index: number;
-  start: Date;
-  end: Date;
-}
 
 /**
  * Splits the half-open range `[start, end)` into consecutive windows of `loadDays` days, in order; the last

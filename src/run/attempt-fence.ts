@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
-import { DwhError, EXIT, errorMessage } from './errors.js';
+import { DwhError, EXIT, errorMessage } from '../core/errors.js';
 
 /**
  * An attempt's `ctx` is fenced once the attempt has ended (success, failure, timeout, the run stopped): a task

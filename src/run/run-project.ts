@@ -20,22 +20,22 @@ import { computeWindow } from '../audit/window.js';
 import { createConnectorRegistry } from '../connectors/registry.js';
 import { openWarehouse, warehouseTarget, type Warehouse } from '../db/connection.js';
 import { databaseIdentity } from '../db/database-identity.js';
-import { applyDdlHistory } from '../db/ddl-history.js';
+import { applyDdlHistory } from '../audit/ddl-history.js';
 import { redactText, redactValue } from '../logging/redact.js';
 import { applyLogRetention } from '../logging/retention.js';
 import { logDir, newLogFile } from '../logging/run-log.js';
 import { loadEmailSettings, type EmailSettings } from '../notify/email-settings.js';
 import { notifyRun } from '../notify/notify-run.js';
-import { listDqResults } from '../quality/dq-results.js';
-import { loadConfig, type ResolvedConfig } from './config.js';
-import { EXIT, UsageError, errorDetail, errorMessage, type ExitCode } from './errors.js';
-import { createOutputWriter, outputDir } from './output.js';
-import { findProject, loadProject, type LoadedProject } from './project-loader.js';
+import { listDqResults } from '../audit/dq-result-store.js';
+import { loadConfig, type ResolvedConfig } from '../core/config.js';
+import { EXIT, UsageError, errorDetail, errorMessage, type ExitCode } from '../core/errors.js';
+import { createOutputWriter, outputDir } from '../core/output.js';
+import { findProject, loadProject, type LoadedProject } from '../core/project-loader.js';
 import { RunLogError, guardRun } from './run-guard.js';
-import { runTasks, type RunnerResult } from './runner.js';
-import { planCheckContext, validatePlan } from './plan-validation.js';
+import { runTasks, type RunnerResult } from '../core/runner.js';
+import { planCheckContext, validatePlan } from '../core/plan-validation.js';
 import { createTaskContext } from './task-context.js';
-import type { LoadType, LoadWindow } from './types.js';
+import type { LoadType, LoadWindow } from '../core/types.js';
 
 export interface RunRequest {
   /** `<name>` or `<group>/<name>`. */
