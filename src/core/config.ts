@@ -32,9 +32,20 @@ const environmentSchema = z
     database: databaseSchema.default({}),
     /** Parameter overrides per project name, merged over parameters.ts. */
     projects: z.record(z.string(), z.record(z.string(), z.unknown())).default({}),
+    // Each section below belongs to the capability that reads it, which validates it with its own schema and
+    // names the file and key: connectors (src/connectors/config.ts), smtp/recipients/email
+    // (src/notify/email-settings.ts), dashboard (src/monitor/allowed-hosts.ts). Listed here so that a
+    // misspelt section (`conectors:`) is an error instead of a silently ignored key.
+    connectors: z.unknown().optional(),
+    smtp: z.unknown().optional(),
+    recipients: z.unknown().optional(),
+    email: z.unknown().optional(),
+    dashboard: z.unknown().optional(),
   })
-  // smtp, recipients, connectors… belong to the capabilities that read them
-  .loose();
+  .strict();
+
+/** The sections an environment of config/dwh.yaml may hold. */
+export const ENVIRONMENT_SECTIONS = Object.keys(environmentSchema.shape);
 
 const configSchema = z
   .object({
@@ -120,7 +131,16 @@ export function loadConfig(
     raw = doc.toJS() ?? {};
   }
   const parsed = configSchema.safeParse(raw);
-  if (!parsed.success) throw zodToConfigError(file, parsed.error, raw);
+  if (!parsed.success)
+    throw zodToConfigError(file, parsed.error, raw, (keyPath) =>
+      keyPath.length === 2 && keyPath[0] === 'environments'
+        ? ENVIRONMENT_SECTIONS
+        : keyPath.length === 3 && keyPath[2] === 'database'
+          ? Object.keys(databaseSchema.shape)
+          : keyPath.length === 0
+            ? Object.keys(configSchema.shape)
+            : undefined,
+    );
   const config = parsed.data;
 
   const environment = options.environment ?? env.DWH_ENV ?? config.defaultEnvironment;

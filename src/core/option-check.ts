@@ -1,3 +1,4 @@
+import { nearestName } from './nearest-name.js';
 import type { TaskFunction } from './types.js';
 
 /**
@@ -97,7 +98,7 @@ export function zodProblems(
     const key = issue.path.map(String).join('.');
     if (issue.code === 'unrecognized_keys' && issue.keys) {
       const named = issue.keys.map((k) => {
-        const near = nearest(k, knownKeys);
+        const near = nearestName(k, knownKeys);
         return `'${k}'${near ? ` (did you mean '${near}'?)` : ''}`;
       });
       return { key, value: undefined, problem: `unknown option ${named.join(', ')}` };
@@ -114,31 +115,4 @@ function valueAt(input: unknown, keyPath: readonly PropertyKey[]): unknown {
     value = value && typeof value === 'object' ? (value as Record<PropertyKey, unknown>)[key] : undefined;
   }
   return value;
-}
-
-/** The known key within two edits of `key`, if any. */
-function nearest(key: string, known: readonly string[]): string | null {
-  let best: string | null = null;
-  let bestDistance = 3;
-  for (const candidate of known) {
-    const distance = editDistance(key.toLowerCase(), candidate.toLowerCase());
-    if (distance < bestDistance) [best, bestDistance] = [candidate, distance];
-  }
-  return best;
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(
-        previous[j]! + 1,
-        current[j - 1]! + 1,
-        previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1),
-      );
-    }
-    previous = current;
-  }
-  return previous[b.length]!;
 }

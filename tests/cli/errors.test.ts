@@ -116,6 +116,22 @@ describe('cli: configuration errors name the file, key and value', () => {
     expect(result.stderr).toMatch(/config\/dwh\.yaml: environments\.local\.database: unknown key\(s\) 'uri'/);
   });
 
+
+  it('reports a misspelt section of an environment, naming the nearest known one', async () => {
+    writeConfig('environments:\n  local:\n    conectors:\n      crm: { kind: postgres }\n');
+    const result = await runCli(['runs'], { env: { DWH_HOME: home } });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(
+      /config\/dwh\.yaml: environments\.local: unknown key\(s\) 'conectors' \(did you mean 'connectors'\?\); known: database, projects, connectors, smtp, recipients, email, dashboard/,
+    );
+  });
+
+  it('names the nearest known key of the database section', async () => {
+    writeConfig('environments:\n  local:\n    database:\n      engin: pglite\n');
+    const result = await runCli(['runs'], { env: { DWH_HOME: home } });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/unknown key\(s\) 'engin' \(did you mean 'engine'\?\); known: url, engine/);
+  });
   it('reports invalid YAML with its line', async () => {
     writeConfig('environments:\n  local:\n    database: {\n  bad\n');
     const result = await runCli(['runs'], { env: { DWH_HOME: home } });
