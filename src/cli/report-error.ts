@@ -1,5 +1,6 @@
 import { CommanderError } from 'commander';
 import { DwhError, EXIT, errorMessage, exitCodeOf } from '../core/errors.js';
+import { debugEnabled } from '../core/runtime-env.js';
 import { redactText } from '../logging/redact.js';
 
 /** Prints an error the way a user can act on it and returns the exit code. */
@@ -10,7 +11,7 @@ export function reportError(error: unknown): number {
   }
   const message = redactText(errorMessage(error));
   process.stderr.write(`dwh: error: ${message}\n`);
-  if (!(error instanceof DwhError) && error instanceof Error && process.env.DWH_DEBUG) {
+  if (!(error instanceof DwhError) && error instanceof Error && debugEnabled()) {
     process.stderr.write(`${redactText(error.stack ?? '')}\n`);
   }
   return exitCodeOf(error);

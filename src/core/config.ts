@@ -167,8 +167,8 @@ export function loadConfig(
   const engineValue = env.DWH_DATABASE_ENGINE || settings.database.engine || 'embedded';
   if (engineValue !== 'embedded' && engineValue !== 'pglite')
     throw new ConfigError(
-      'DWH_DATABASE_ENGINE',
-      '',
+      env.DWH_DATABASE_ENGINE ? 'environment' : file,
+      env.DWH_DATABASE_ENGINE ? 'DWH_DATABASE_ENGINE' : `environments.${environment}.database.engine`,
       engineValue,
       'unknown database engine; known: embedded, pglite',
     );
