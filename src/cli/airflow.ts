@@ -4,6 +4,7 @@ import { Option, type Command } from 'commander';
 import { parseCliDate } from '../audit/window.js';
 import { UsageError } from '../core/errors.js';
 import type { AirflowOptions } from '../deploy/airflow-dag.js';
+import { envOption } from './env-option.js';
 
 export function registerAirflow(program: Command): void {
   const airflow = program.command('airflow').description('Airflow DAGs for scheduled projects');
@@ -38,7 +39,7 @@ export function registerAirflow(program: Command): void {
     .option('--home <dir>', 'bash: the dwh home on the Airflow worker (default: /opt/dwh)')
     .option('--dwh-command <command>', 'bash: how dwh is started there (default: npx --no-install dwh)')
     .option('--image <name>', 'docker/kubernetes: image, {name} = project (default: dwh-{name}:latest)')
-    .option('--env <name>', 'environment of config/dwh.yaml for every run')
+    .addOption(envOption('for every run'))
     .addHelpText(
       'after',
       `

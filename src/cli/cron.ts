@@ -1,5 +1,6 @@
 import { realpathSync } from 'node:fs';
 import type { Command } from 'commander';
+import { envOption } from './env-option.js';
 
 export function registerCron(program: Command): void {
   program
@@ -9,7 +10,7 @@ export function registerCron(program: Command): void {
     )
     .option('--install', "install the lines into the user's crontab between marker lines (idempotent)")
     .option('--remove', "remove this home's lines from the user's crontab")
-    .option('--env <name>', 'environment of config/dwh.yaml passed to every run')
+    .addOption(envOption('passed to every run'))
     .option('--no-flock', 'do not wrap the command in flock -n (dwh still refuses overlapping runs, exit 3)')
     .option('--crontab <command>', 'crontab program to read and write (default: $DWH_CRONTAB or crontab)')
     .addHelpText(

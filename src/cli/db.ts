@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { ResolvedConfig } from '../core/config.js';
 import { DwhError, EXIT, UsageError } from '../core/errors.js';
+import { envOption } from './env-option.js';
 
 /** `dwh db …`: the embedded PostgreSQL server in <metadata>/postgres (the warehouse when no URL is set). */
 export function registerDb(program: Command): void {
@@ -20,7 +21,7 @@ Examples:
     );
   db.command('status')
     .description('whether the server runs, where it listens and where its data is')
-    .option('--env <name>', 'environment of config/dwh.yaml')
+    .addOption(envOption())
     .action(async (options: { env?: string }) => {
       const config = await embeddedConfig(options.env);
       const { findEmbeddedServer, embeddedServerExists, embeddedDataDir } =
@@ -47,7 +48,7 @@ Examples:
     });
   db.command('start')
     .description('start the server (creating it first when needed); a running server is left as it is')
-    .option('--env <name>', 'environment of config/dwh.yaml')
+    .addOption(envOption())
     .action(async (options: { env?: string }) => {
       const config = await embeddedConfig(options.env);
       const { ensureEmbeddedServer } = await import('../db/embedded-server.js');
@@ -59,7 +60,7 @@ Examples:
   db.command('stop')
     .description('stop the server; refused while runs are going unless --force')
     .option('--force', 'stop even while runs are going (they fail and are marked crashed later)')
-    .option('--env <name>', 'environment of config/dwh.yaml')
+    .addOption(envOption())
     .action(async (options: { env?: string; force?: boolean }) => {
       const config = await embeddedConfig(options.env);
       const { findEmbeddedServer, stopEmbeddedServer } = await import('../db/embedded-server.js');
@@ -70,7 +71,7 @@ Examples:
     });
   db.command('url')
     .description('print a connection URL (with the password) for psql or a BI tool; starts the server')
-    .option('--env <name>', 'environment of config/dwh.yaml')
+    .addOption(envOption())
     .action(async (options: { env?: string }) => {
       const config = await embeddedConfig(options.env);
       const { ensureEmbeddedServer } = await import('../db/embedded-server.js');
@@ -80,7 +81,7 @@ Examples:
   db.command('psql')
     .description('open psql on the warehouse (needs the psql client installed); arguments go to psql')
     .argument('[args...]', 'psql arguments, after --')
-    .option('--env <name>', 'environment of config/dwh.yaml')
+    .addOption(envOption())
     .action(async (args: string[], options: { env?: string }) => {
       const config = await embeddedConfig(options.env);
       const { ensureEmbeddedServer } = await import('../db/embedded-server.js');

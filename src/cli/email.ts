@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { envOption } from './env-option.js';
 
 export function registerEmail(program: Command): void {
   const email = program
@@ -7,7 +8,7 @@ export function registerEmail(program: Command): void {
   email
     .command('test')
     .description("send a test message to the environment's admin list and show what the server said")
-    .option('--env <name>', 'environment of config/dwh.yaml')
+    .addOption(envOption())
     .option('--to <addresses>', 'comma-separated recipients instead of the admin list')
     .addHelpText(
       'after',

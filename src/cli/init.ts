@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { withWarehouse } from './with-warehouse.js';
+import { envOption } from './env-option.js';
 
 export const DEFAULT_CONFIG = `# dwh configuration. Select an environment with --env or DWH_ENV.
 # Values may reference environment variables \${env:NAME} or files \${file:local/name} (config/local/ is git-ignored).
@@ -18,7 +19,7 @@ export function registerInit(program: Command): void {
   program
     .command('init')
     .description('create config/dwh.yaml (if missing) and the audit schema dwh in the configured database')
-    .option('--env <name>', 'environment of config/dwh.yaml')
+    .addOption(envOption())
     .action(async (options: { env?: string }) => {
       const { resolvePaths } = await import('../core/config.js');
       const paths = resolvePaths(process.cwd(), process.env, { requireHome: false });

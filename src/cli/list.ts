@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { EXIT, errorMessage } from '../core/errors.js';
 import { formatTable, toJson } from './format-table.js';
+import { envOption } from './env-option.js';
 
 export function registerList(program: Command): void {
   program
@@ -8,7 +9,7 @@ export function registerList(program: Command): void {
     .description('list the projects under projects/ with their version, target and schedule')
     .option('--json', 'print JSON')
     .option('--tasks', "also load each factory.ts and show its number of tasks (imports the tasks' code)")
-    .option('--env <name>', 'environment of config/dwh.yaml (for parameter overrides)')
+    .addOption(envOption('(for parameter overrides)'))
     .action(async (options: { json?: boolean; tasks?: boolean; env?: string }) => {
       const [{ loadConfig }, { discoverProjects, loadProject, loadProjectParameters }] = await Promise.all([
         import('../core/config.js'),

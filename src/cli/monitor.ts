@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { envOption } from './env-option.js';
 
 export function registerMonitor(program: Command): void {
   program
@@ -8,7 +9,7 @@ export function registerMonitor(program: Command): void {
         'PostgreSQL table sizes, dead tuples, index usage, cache hit ratio, long-running and blocked queries, connections',
     )
     .option('--json', 'print the report as JSON')
-    .option('--env <name>', 'environment of config/dwh.yaml')
+    .addOption(envOption())
     .addHelpText(
       'after',
       `

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { UsageError } from '../core/errors.js';
+import { envOption } from './env-option.js';
 
 export function registerSchedule(program: Command): void {
   const schedule = program.command('schedule').description('inspect project schedules');
@@ -10,7 +11,7 @@ export function registerSchedule(program: Command): void {
     .option('-n, --count <n>', 'how many times to show (default: 5)')
     .option('--tz <zone>', 'IANA time zone the schedule is read in, like cron on this machine (default: UTC)')
     .option('--from <date>', 'start from this ISO time instead of now')
-    .option('--env <name>', 'environment of config/dwh.yaml')
+    .addOption(envOption())
     .action(async (project: string, options: ScheduleCliOptions) => {
       const [{ loadConfig }, { loadScheduledProjects }, { nextRunTimes }] = await Promise.all([
         import('../core/config.js'),

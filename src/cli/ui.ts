@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { UsageError } from '../core/errors.js';
+import { envOption } from './env-option.js';
 
 export function registerUi(program: Command): void {
   program
@@ -13,7 +14,7 @@ export function registerUi(program: Command): void {
       '--allowed-host <names>',
       'comma-separated host names the dashboard answers besides localhost, 127.0.0.1 and --host',
     )
-    .option('--env <name>', 'environment of config/dwh.yaml')
+    .addOption(envOption())
     .addHelpText(
       'after',
       `

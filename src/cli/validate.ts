@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { EXIT } from '../core/errors.js';
+import { envOption } from './env-option.js';
 
 export function registerValidate(program: Command): void {
   program
@@ -8,7 +9,7 @@ export function registerValidate(program: Command): void {
       'check projects without running them: options, mappings, validation.yaml, SQL files and (with typescript installed) types',
     )
     .argument('[project]', 'project <name> or <group>/<name> (default: every project)')
-    .option('--env <name>', 'environment of config/dwh.yaml (connectors, parameter overrides)')
+    .addOption(envOption('(connectors, parameter overrides)'))
     .addHelpText(
       'after',
       `
