@@ -116,7 +116,6 @@ describe('cli: configuration errors name the file, key and value', () => {
     expect(result.stderr).toMatch(/config\/dwh\.yaml: environments\.local\.database: unknown key\(s\) 'uri'/);
   });
 
-
   it('reports a misspelt section of an environment, naming the nearest known one', async () => {
     writeConfig('environments:\n  local:\n    conectors:\n      crm: { kind: postgres }\n');
     const result = await runCli(['runs'], { env: { DWH_HOME: home } });
