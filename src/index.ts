@@ -34,7 +34,7 @@ export {
 export { classifyError, isRetryable } from './core/retry-class.js';
 export type { RetryDecision } from './core/retry-class.js';
 export { quoteIdent } from './db/quote.js';
-export { runProject } from './run/run-project.js';
+export { runProjectPrinted as runProject } from './cli/run-console.js';
 export type { RunRequest, RunReport } from './run/run-project.js';
 export { startDashboard } from './monitor/dashboard-server.js';
 export type { Dashboard, DashboardOptions } from './monitor/dashboard-server.js';

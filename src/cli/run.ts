@@ -41,8 +41,8 @@ Examples:
   dwh run demo_sales --wait 30m            from cron: an overlapping run waits for the previous one`,
     )
     .action(async (project: string, options: RunCliOptions) => {
-      const { runProject } = await import('../run/run-project.js');
-      const report = await runProject(
+      const { runProjectPrinted } = await import('./run-console.js');
+      const report = await runProjectPrinted(
         {
           project,
           ...(options.loadType ? { loadType: options.loadType } : {}),

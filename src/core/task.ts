@@ -15,7 +15,30 @@ export function partial<Args extends unknown[]>(fn: TaskFunction<Args>, ...args:
   Object.defineProperty(bound, 'name', { value: `partial(${fn.name || 'anonymous'})` });
   // the project loader checks the bound options of helpers that declare a checker (core/option-check.ts)
   markPartial(bound, fn, args);
+  const kind = taskKindOf(fn);
+  if (kind) markTaskKind(bound, kind);
   return bound;
+}
+
+/** A worker that makes a task of a special kind: `runChecks` makes `checks` tasks (read by `dwh dq`). */
+export type TaskKind = 'checks';
+
+/**
+ * Symbol.for, not a module's own Symbol: project files load their own copy of dwh, and the kind one copy marks
+ * must be read by the other.
+ */
+const TASK_KIND = Symbol.for('dwh.task-kind');
+
+/** Marks a worker with the kind of task it makes; `partial` keeps the mark on the functions it binds. */
+export function markTaskKind(fn: (...args: never[]) => unknown, kind: TaskKind): void {
+  Object.defineProperty(fn, TASK_KIND, { value: kind, enumerable: false });
+}
+
+/** The kind a task function was marked with, if any. */
+export function taskKindOf(fn: unknown): TaskKind | null {
+  if (typeof fn !== 'function') return null;
+  const kind = (fn as { [TASK_KIND]?: unknown })[TASK_KIND];
+  return kind === 'checks' ? kind : null;
 }
 
 /** `export default defineFactory([...tasks])` in a project's factory.ts. Validated when the project loads. */

@@ -1,6 +1,7 @@
 import { DwhError, EXIT, errorMessage } from '../core/errors.js';
 import { problemFromError, withOptionCheck, type OptionProblem } from '../core/option-check.js';
-import type { TaskContext, TaskResult } from '../core/types.js';
+import { markTaskKind, taskKindOf } from '../core/task.js';
+import type { TaskContext, TaskDefinition, TaskResult } from '../core/types.js';
 import { redactText, redactValue } from '../logging/redact.js';
 import { insertDqResults } from '../audit/dq-result-store.js';
 import { handlerOf } from './handlers.js';
@@ -21,7 +22,9 @@ export interface ChecksOutcome extends TaskResult {
 export class ChecksFailedError extends DwhError {
   declare readonly results: CheckResult[];
   declare readonly blockingFailures: CheckResult[];
-  constructor(results: CheckResult[], blockingFailures: CheckResult[]) {
+  /** The checks came from metadata/validation.yaml. */
+  declare readonly fromValidationFile: boolean;
+  constructor(results: CheckResult[], blockingFailures: CheckResult[], fromValidationFile = false) {
     super(
       'TASK_FAILED',
       `${blockingFailures.length} blocking check(s) failed: ${blockingFailures.map((r) => `${r.name} (${r.message})`).join('; ')}`,
@@ -30,6 +33,7 @@ export class ChecksFailedError extends DwhError {
     // not enumerable: the run log serialises errors with their own properties, and the results are stored already
     Object.defineProperty(this, 'results', { value: results, enumerable: false });
     Object.defineProperty(this, 'blockingFailures', { value: blockingFailures, enumerable: false });
+    Object.defineProperty(this, 'fromValidationFile', { value: fromValidationFile, enumerable: false });
   }
 }
 
@@ -163,9 +167,16 @@ export const runChecks = withOptionCheck(async function runChecks(
       `${counts('warn')} warned, ${counts('fail')} failed, ${counts('error')} could not run`,
   );
   const blocking = results.filter(isBlockingFailure);
-  if (blocking.length) throw new ChecksFailedError(results, blocking);
+  if (blocking.length) throw new ChecksFailedError(results, blocking, fromValidationFile);
   return { checks: results, fromValidationFile };
 }, checkRunChecksOptions);
+// `dwh dq` finds the tasks made from runChecks by this mark (partial keeps it)
+markTaskKind(runChecks, 'checks');
+
+/** A task made from runChecks: `task('validate', runChecks)` or `task('checks', partial(runChecks, [...]))`. */
+export function isChecksTask(task: Pick<TaskDefinition, 'fn'>): boolean {
+  return taskKindOf(task.fn) === 'checks';
+}
 
 /** Without checks of its own, runChecks reads metadata/validation.yaml: it is read when the project loads. */
 function checkRunChecksOptions(args: readonly unknown[], context: { projectDir: string }): OptionProblem[] {

@@ -1,13 +1,11 @@
-import { migrate } from '../audit/migrate.js';
-import { acquireRunLock, recoverCrashedRuns, type RunLock } from '../audit/run-lock.js';
-import { loadConfig } from '../core/config.js';
+import type { ResolvedConfig } from '../core/config.js';
 import { EXIT, UsageError, errorMessage, type ExitCode } from '../core/errors.js';
 import { planCheckContext, validatePlan } from '../core/plan-validation.js';
 import { findProject, loadProject, type LoadedProject } from '../core/project-loader.js';
-import { runProject, type Printer } from './run-project.js';
 import type { LoadType } from '../core/types.js';
-import { openWarehouse, warehouseTarget, type Warehouse } from '../db/connection.js';
+import type { Warehouse } from '../db/connection.js';
 import { redactText } from '../logging/redact.js';
+import { loadEmailSettings } from '../notify/email-settings.js';
 import {
   claimBackfill,
   createBackfill,
@@ -21,6 +19,11 @@ import {
   type BackfillWindowRow,
 } from '../audit/backfill-store.js';
 import { formatDuration, planBackfillWindows } from './backfill-windows.js';
+import { executeRun } from './execute-run.js';
+import { planWindow } from './plan-window.js';
+import { loadRunConfig } from './run-project.js';
+import type { Printer } from './run-report.js';
+import { withRunSession, type RunSession } from './run-session.js';
 
 export interface BackfillRequest {
   /** `<name>` or `<group>/<name>`. */
@@ -62,12 +65,7 @@ export async function runBackfill(
   request: BackfillRequest,
   print: Printer = () => {},
 ): Promise<BackfillReport> {
-  const env = request.env ?? process.env;
-  const config = loadConfig({
-    ...(request.environment ? { environment: request.environment } : {}),
-    env,
-    ...(request.cwd ? { cwd: request.cwd } : {}),
-  });
+  const config = loadRunConfig({ ...request, env: request.env ?? process.env });
   const ref = findProject(config.paths.projectsDir, request.project);
   const project = await loadProject(ref, {
     home: config.paths.home,
@@ -85,28 +83,12 @@ export async function runBackfill(
     loadDays,
   };
 
-  const warehouse = await openWarehouse({
-    ...warehouseTarget(config),
-    command: `backfill ${ref.name}`,
-  });
-  let lock: RunLock | null = null;
-  try {
-    await migrate(warehouse);
-    lock = await acquireRunLock(warehouse, ref.name);
-    await recoverCrashedRuns(warehouse, ref.name);
+  // one session for every window: no ordinary run of the project interleaves with the backfill
+  return withRunSession(config, ref.name, { command: `backfill ${ref.name}` }, async (session) => {
+    const { warehouse } = session;
     const { backfillId, resumed } = await openBackfill(warehouse, key, planned, request, print);
     const windows = await listBackfillWindows(warehouse, backfillId);
-    const status = await runWindows({
-      request,
-      project,
-      warehouse,
-      lock,
-      backfillId,
-      windows,
-      key,
-      print,
-      env,
-    });
+    const status = await runWindows({ request, config, project, session, backfillId, windows, key, print });
     return {
       backfillId,
       resumed,
@@ -114,10 +96,7 @@ export async function runBackfill(
       windows: await listBackfillWindows(warehouse, backfillId),
       exitCode: status === 'success' ? EXIT.success : EXIT.runFailed,
     };
-  } finally {
-    await lock?.release();
-    await warehouse.close();
-  }
+  });
 }
 
 /** Continues the earlier backfill with the same arguments when it did not finish; otherwise starts a new one. */
@@ -176,18 +155,18 @@ function describeLast(row: BackfillRow | null): string {
 
 interface WindowsInput {
   request: BackfillRequest;
+  config: ResolvedConfig;
   project: LoadedProject;
-  warehouse: Warehouse;
-  lock: RunLock;
+  session: RunSession;
   backfillId: number;
   windows: BackfillWindowRow[];
   key: BackfillKey;
   print: Printer;
-  env: NodeJS.ProcessEnv;
 }
 
 async function runWindows(input: WindowsInput): Promise<'success' | 'failed'> {
-  const { warehouse, backfillId, windows, print, request } = input;
+  const { backfillId, windows, print, request } = input;
+  const { warehouse } = input.session;
   const total = windows.length;
   const todo = windows.filter((w) => w.status !== 'success');
   const done = total - todo.length;
@@ -257,19 +236,26 @@ async function runWindow(
   records: number;
   errorMessage: string | null;
 }> {
-  const { request } = input;
+  const { config, project, session } = input;
   try {
-    const report = await runProject({
-      project: request.project,
-      loadType: input.key.loadType,
-      startDate: window.start_load_date,
-      endDate: window.end_load_date,
-      console: request.console ?? false,
-      env: input.env,
-      ...(request.environment ? { environment: request.environment } : {}),
-      ...(request.cwd ? { cwd: request.cwd } : {}),
+    const email = loadEmailSettings(config);
+    const loadWindow = await planWindow(
+      session.warehouse,
+      project,
+      { loadType: input.key.loadType, startDate: window.start_load_date, endDate: window.end_load_date },
+      { readOnly: false },
+    );
+    const report = await executeRun({
+      config,
+      project,
+      session,
+      window: loadWindow,
+      selected: undefined,
+      email,
+      console: input.request.console ?? false,
+      // recovered when the session opened, before the backfill's first window
+      crashed: [],
       backfillId: input.backfillId,
-      session: { warehouse: input.warehouse, lock: input.lock, project: input.project },
     });
     return {
       status: report.status === 'success' ? 'success' : 'failed',
@@ -278,7 +264,7 @@ async function runWindow(
       errorMessage: report.error && redactText(report.error),
     };
   } catch (error) {
-    // Raised before the run row existed (project no longer loads, bad window): the window fails, with why.
+    // Raised before the run row existed (bad window, bad e-mail settings): the window fails, with why.
     return { status: 'failed', runId: null, records: 0, errorMessage: redactText(errorMessage(error)) };
   }
 }

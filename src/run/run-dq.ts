@@ -8,7 +8,14 @@ import { findProject, loadProject, type LoadedProject } from '../core/project-lo
 import { createTaskContext, type ContextBase } from './task-context.js';
 import type { LoadWindow, TaskContext } from '../core/types.js';
 import { openWarehouse, warehouseTarget, type Warehouse } from '../db/connection.js';
-import { isBlockingFailure, NO_RUN_ID, runChecks, type ChecksOutcome } from '../quality/run-checks.js';
+import {
+  isBlockingFailure,
+  isChecksTask,
+  NO_RUN_ID,
+  runChecks,
+  type ChecksFailedError,
+  type ChecksOutcome,
+} from '../quality/run-checks.js';
 import type { CheckResult } from '../quality/types.js';
 import { hasValidationFile, loadValidationFile, VALIDATION_FILE } from '../quality/validation-file.js';
 
@@ -32,11 +39,6 @@ export interface DqReport {
   exitCode: ExitCode;
 }
 
-/** Task functions made from runChecks: `runChecks` itself (validation.yaml) or `partial(runChecks, …)`. */
-function isChecksTask(fn: { name: string }): boolean {
-  return fn.name === 'runChecks' || fn.name === 'partial(runChecks)';
-}
-
 /**
  * `dwh dq`: the project's checks without loading. The window is the last successful run's (what was loaded
  * last), else the full-load window; `--start-date` / `--end-date` override it. Results are stored with
@@ -53,7 +55,7 @@ export async function runDq(request: DqRequest): Promise<DqReport> {
     home: config.paths.home,
     overrides: config.settings.projects[ref.name],
   });
-  const tasks = project.plan.filter((p) => isChecksTask(p.task.fn)).map((p) => p.task);
+  const tasks = project.plan.filter((p) => isChecksTask(p.task)).map((p) => p.task);
   const withFile = hasValidationFile(ref.dir);
   if (tasks.length === 0 && !withFile) {
     throw new UsageError(
@@ -97,10 +99,9 @@ export async function runDq(request: DqRequest): Promise<DqReport> {
         fileDone ||= outcome.fromValidationFile;
       } catch (error) {
         // a failing blocking check throws after storing every result; anything else is a real error
-        const failed = error as { results?: CheckResult[] };
-        if (!Array.isArray(failed.results)) throw error;
-        results.push(...failed.results);
-        fileDone ||= (fn as { name: string }).name === 'runChecks';
+        if (!isChecksFailure(error)) throw error;
+        results.push(...error.results);
+        fileDone ||= error.fromValidationFile;
       }
       sources.push(name);
     };
@@ -116,6 +117,14 @@ export async function runDq(request: DqRequest): Promise<DqReport> {
   } finally {
     await warehouse.close();
   }
+}
+
+/**
+ * The ChecksFailedError of a checks task, read by its code: the task may come from the project's own copy of
+ * dwh, whose class is not ours (no instanceof). In a checks task only a blocking check failure has this code.
+ */
+function isChecksFailure(error: unknown): error is ChecksFailedError {
+  return (error as { code?: unknown } | null)?.code === 'TASK_FAILED';
 }
 
 async function dqWindow(
