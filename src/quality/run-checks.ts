@@ -1,10 +1,11 @@
+import type { CheckKind, CheckResult, CheckStatus } from '../core/check-result.js';
 import { DwhError, EXIT, errorMessage } from '../core/errors.js';
 import { problemFromError, withOptionCheck, type OptionProblem } from '../core/option-check.js';
 import type { TaskContext, TaskResult } from '../core/types.js';
 import { redactText, redactValue } from '../logging/redact.js';
 import { insertDqResults } from '../audit/dq-result-store.js';
 import { handlerOf } from './handlers.js';
-import type { Check, CheckKind, CheckOf, CheckResult, CheckScope, CheckStatus } from './types.js';
+import type { Check, CheckOf, CheckScope } from './types.js';
 import { loadValidationFile, VALIDATION_FILE } from './validation-file.js';
 
 /** `ctx.runId` of a context with no run behind it (`dwh dq`): results are stored with run_id null. */
@@ -148,7 +149,7 @@ export const runChecks = withOptionCheck(async function runChecks(
     else ctx.log.error(line);
   }
   await insertDqResults(
-    ctx.sql,
+    { query: ctx.sql },
     {
       runId: scope.runId,
       project: ctx.project.name,

@@ -9,7 +9,7 @@ import { createTaskContext, type ContextBase } from './task-context.js';
 import type { LoadWindow, TaskContext } from '../core/types.js';
 import { openWarehouse, warehouseTarget, type Warehouse } from '../db/connection.js';
 import { isBlockingFailure, NO_RUN_ID, runChecks, type ChecksOutcome } from '../quality/run-checks.js';
-import type { CheckResult } from '../quality/types.js';
+import type { CheckResult } from '../core/check-result.js';
 import { hasValidationFile, loadValidationFile, VALIDATION_FILE } from '../quality/validation-file.js';
 
 export interface DqRequest {
