@@ -4,6 +4,7 @@ import { problemFromError, withOptionCheck, type OptionProblem } from '../core/o
 import type { TaskContext, TaskResult } from '../core/types.js';
 import { redactText, redactValue } from '../logging/redact.js';
 import { insertDqResults } from '../audit/dq-result-store.js';
+import { hasSuccessfulRun } from '../audit/run-store.js';
 import { handlerOf } from './handlers.js';
 import type { Check, CheckOf, CheckScope } from './types.js';
 import { loadValidationFile, VALIDATION_FILE } from './validation-file.js';
@@ -59,14 +60,6 @@ export function scopeOf(ctx: TaskContext, now = new Date()): CheckScope {
   };
 }
 
-async function hasSucceeded(scope: CheckScope, project: string): Promise<boolean> {
-  const rows = await scope.query(
-    `select 1 from dwh.etl_runs where project_name = $1 and status = 'success' limit 1`,
-    [project],
-  );
-  return rows.length > 0;
-}
-
 /** Evaluates one check; a check that cannot run gets status `error` instead of stopping the others. */
 export async function evaluateCheck(check: Check, scope: CheckScope): Promise<CheckResult> {
   const handler = handlerOf(check.kind);
@@ -83,7 +76,7 @@ export async function evaluateCheck(check: Check, scope: CheckScope): Promise<Ch
     checkedAt,
   };
   try {
-    if (check.after && !(await hasSucceeded(scope, check.after))) {
+    if (check.after && !(await hasSuccessfulRun({ query: scope.query }, check.after))) {
       return {
         ...base,
         status: 'warn',
