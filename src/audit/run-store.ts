@@ -42,6 +42,8 @@ export interface RunRow {
   run_kind: RunKind;
   /** The `--tasks` selection; null when the run was not limited. */
   selected_tasks: string[] | null;
+  /** The backfill the run is a window of; null for an ordinary run. */
+  backfill_id: number | null;
 }
 
 export interface NewRun {
@@ -57,6 +59,8 @@ export interface NewRun {
   heartbeatMs?: number;
   /** (Default: a full run, not limited by `--tasks`) */
   scope?: RunScope;
+  /** The backfill the run is a window of: etl_runs.backfill_id. (Default: none, an ordinary run) */
+  backfillId?: number;
 }
 
 /** Whether the audit schema exists yet (a read-only command on a warehouse no run has touched finds none). */
@@ -69,8 +73,8 @@ export async function insertRun(warehouse: Warehouse, run: NewRun): Promise<numb
   const [row] = await warehouse.query<{ run_id: number }>(
     `insert into dwh.etl_runs (project_name, environment, script_version, load_type, start_load_date,
        end_load_date, previous_max_date, status, target_database, target_table, host, pid, git_sha, parameters,
-       heartbeat_ms, run_kind, selected_tasks)
-     values ($1, $2, $3, $4, $5, $6, $7, 'running', $8, $9, $10, $11, $12, $13, $14, $15, $16)
+       heartbeat_ms, run_kind, selected_tasks, backfill_id)
+     values ($1, $2, $3, $4, $5, $6, $7, 'running', $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
      returning run_id`,
     [
       run.project,
@@ -89,6 +93,7 @@ export async function insertRun(warehouse: Warehouse, run: NewRun): Promise<numb
       run.heartbeatMs ?? heartbeatInterval(),
       run.scope?.kind ?? 'full',
       run.scope?.selectedTasks ?? null,
+      run.backfillId ?? null,
     ],
   );
   return Number(row!.run_id);
