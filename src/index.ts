@@ -59,17 +59,9 @@ export {
 export { runChecks, evaluateCheck, ChecksFailedError } from './quality/run-checks.js';
 export type { ChecksOutcome } from './quality/run-checks.js';
 export { listDqResults, listProjectDqResults } from './audit/dq-result-store.js';
-export type { DqResultRow } from './audit/dq-result-store.js';
 export { loadValidationFile } from './quality/validation-file.js';
-export type {
-  Check,
-  CheckKind,
-  CheckResult,
-  CheckStatus,
-  CountSource,
-  Severity,
-  WindowSpec,
-} from './quality/types.js';
+export type { CheckKind, CheckResult, CheckStatus, DqResultRow, Severity } from './core/check-result.js';
+export type { Check, CountSource, WindowSpec } from './quality/types.js';
 export { extractLoad } from './connectors/extract-load.js';
 export type { ExtractLoadOptions } from './connectors/extract-load.js';
 export { ConnectorError } from './connectors/connector-error.js';

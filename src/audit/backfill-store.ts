@@ -54,6 +54,26 @@ export interface BackfillKey {
   loadDays: number;
 }
 
+/**
+ * The project's newest backfill marked `running`. None in an audit schema from before backfills (refusing a
+ * run describes what holds the lock, whatever the schema).
+ */
+export async function latestRunningBackfill(
+  warehouse: Pick<Warehouse, 'query'>,
+  project: string,
+): Promise<Pick<BackfillRow, 'backfill_id' | 'pid' | 'host' | 'updated_at'> | null> {
+  const [table] = await warehouse.query<{ t: string | null }>(
+    `select to_regclass('dwh.backfills')::text as t`,
+  );
+  if (!table?.t) return null;
+  const [row] = await warehouse.query<Pick<BackfillRow, 'backfill_id' | 'pid' | 'host' | 'updated_at'>>(
+    `select backfill_id, pid, host, updated_at from dwh.backfills
+     where project_name = $1 and status = 'running' order by backfill_id desc limit 1`,
+    [project],
+  );
+  return row ?? null;
+}
+
 /** The latest backfill with this key, if any. */
 export async function findBackfill(warehouse: Warehouse, key: BackfillKey): Promise<BackfillRow | null> {
   const [row] = await warehouse.query<BackfillRow>(

@@ -1,40 +1,27 @@
+import type { CheckOrigin, CheckResult, DqResultRow } from '../core/check-result.js';
 import type { Warehouse } from '../db/connection.js';
-import type { CheckKind, CheckResult, CheckStatus, QueryFn, Severity } from '../quality/types.js';
 
-/** One row of dwh.dq_results as read back. */
-export interface DqResultRow {
-  result_id: number;
-  run_id: number | null;
-  project_name: string;
-  task_name: string | null;
-  attempt: number | null;
-  check_name: string;
-  check_type: CheckKind;
-  table_name: string | null;
-  severity: Severity;
-  blocking: boolean;
-  status: CheckStatus;
-  observed_value: number | null;
-  threshold: string | null;
-  failing_row_count: number | null;
-  failing_rows_sample: Record<string, unknown>[] | null;
-  message: string | null;
-  duration_ms: number;
-  checked_at: Date;
+/**
+ * dwh.dq_results: one row per check evaluation (core/check-result.ts). Checks write through `insertDqResults`;
+ * the run e-mail, `dwh` library users and the dashboard read through the `list…` functions.
+ */
+
+/**
+ * Whether dwh.dq_results exists: the dashboard reads a warehouse without migrating it, and an audit schema
+ * from before the quality checks has no such table (its runs simply have no results).
+ */
+export async function dqResultsExist(warehouse: Pick<Warehouse, 'query'>): Promise<boolean> {
+  const [row] = await warehouse.query<{ t: string | null }>(
+    `select to_regclass('dwh.dq_results')::text as t`,
+  );
+  return Boolean(row?.t);
 }
 
-export interface ResultOrigin {
-  runId: number | null;
-  project: string;
-  task: string | null;
-  attempt: number | null;
-}
-
-/** Stores the results of one batch of checks in one statement. */
+/** Stores the results of one batch of checks in one statement, `origin` on every row. */
 export async function insertDqResults(
-  query: QueryFn,
-  origin: ResultOrigin,
-  results: CheckResult[],
+  warehouse: Pick<Warehouse, 'query'>,
+  origin: CheckOrigin,
+  results: readonly CheckResult[],
 ): Promise<void> {
   if (results.length === 0) return;
   const values: unknown[] = [];
@@ -62,7 +49,7 @@ export async function insertDqResults(
     placeholders[13] = `${placeholders[13]}::jsonb`;
     return `(${placeholders.join(', ')})`;
   });
-  await query(
+  await warehouse.query(
     `insert into dwh.dq_results (run_id, project_name, task_name, attempt, check_name, check_type, table_name,
        severity, blocking, status, observed_value, threshold, failing_row_count, failing_rows_sample, message,
        duration_ms, checked_at)

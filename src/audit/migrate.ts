@@ -25,6 +25,12 @@ export function listMigrations(): Migration[] {
     }));
 }
 
+/** The ids of the migrations applied to this warehouse, in order. */
+export async function appliedMigrationIds(warehouse: Pick<Warehouse, 'query'>): Promise<number[]> {
+  const rows = await warehouse.query<{ id: number }>('select id from dwh.migrations order by id');
+  return rows.map((row) => Number(row.id));
+}
+
 /**
  * Brings schema `dwh` up to date. Each migration runs in its own transaction with its row written first, so a
  * failed migration leaves neither its row nor half its objects. On a server, an advisory lock serialises
@@ -40,9 +46,7 @@ export async function migrate(warehouse: Warehouse): Promise<string[]> {
     await trx.raw(`CREATE TABLE IF NOT EXISTS dwh.migrations (
       id integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
   });
-  const done = new Set(
-    (await warehouse.query<{ id: number }>('select id from dwh.migrations')).map((row) => Number(row.id)),
-  );
+  const done = new Set(await appliedMigrationIds(warehouse));
   for (const migration of migrations) {
     if (done.has(migration.id)) continue;
     await warehouse.knex.transaction(async (trx) => {

@@ -1,7 +1,10 @@
 import { DatabaseError, RunLockedError } from '../core/errors.js';
 import type { Warehouse } from '../db/connection.js';
 import { maskUrl } from '../db/mask-url.js';
-import { DEFAULT_HEARTBEAT_MS, MISSED_HEARTBEATS, staleAfterMs } from './run-liveness.js';
+import { latestRunningBackfill } from './backfill-store.js';
+import { DEFAULT_HEARTBEAT_MS, staleAfterMs } from './run-liveness.js';
+import { listRunningRunsOf, markRunsCrashed } from './run-store.js';
+import { failAttemptsOfCrashedRuns } from './task-run-store.js';
 
 /**
  * One run of a project at a time. On a server: a session-level advisory lock on a dedicated connection, so it
@@ -106,36 +109,18 @@ export async function acquireRunLock(warehouse: Warehouse, project: string, wait
 }
 
 async function describeActiveRun(warehouse: Warehouse, project: string): Promise<string> {
-  const [row] = await warehouse.query<{
-    run_id: number;
-    pid: number;
-    host: string;
-    start: Date;
-    heartbeat_at: Date;
-  }>(
-    `select run_id, pid, host, start_script_execution_time as start, heartbeat_at from dwh.etl_runs
-     where project_name = $1 and status = 'running' order by run_id desc limit 1`,
-    [project],
-  );
+  const row = (await listRunningRunsOf(warehouse, project)).at(-1);
   if (!row)
     return (
       (await describeActiveBackfill(warehouse, project)) ??
       'another process holds its run lock (it has not recorded its run yet)'
     );
-  return `run ${row.run_id} (pid ${row.pid} on ${row.host}, started ${row.start.toISOString()}, last heartbeat ${row.heartbeat_at.toISOString()})`;
+  return `run ${row.run_id} (pid ${row.pid} on ${row.host}, started ${row.start_script_execution_time.toISOString()}, last heartbeat ${row.heartbeat_at.toISOString()})`;
 }
 
 /** A backfill holds the lock between its windows, when no run of it is recorded as running. */
 async function describeActiveBackfill(warehouse: Warehouse, project: string): Promise<string | null> {
-  const [table] = await warehouse.query<{ t: string | null }>(
-    `select to_regclass('dwh.backfills')::text as t`,
-  );
-  if (!table?.t) return null;
-  const [row] = await warehouse.query<{ backfill_id: number; pid: number; host: string; updated_at: Date }>(
-    `select backfill_id, pid, host, updated_at from dwh.backfills
-     where project_name = $1 and status = 'running' order by backfill_id desc limit 1`,
-    [project],
-  );
+  const row = await latestRunningBackfill(warehouse, project);
   return row
     ? `backfill ${row.backfill_id} (pid ${row.pid} on ${row.host}, last window change ${row.updated_at.toISOString()})`
     : null;
@@ -162,17 +147,7 @@ export async function recoverCrashedRuns(
   for (;;) {
     ids.push(...(await markStaleRunsCrashed(warehouse, project, trustLock)));
     if (trustLock) return ids;
-    const live = await warehouse.query<{
-      run_id: number;
-      pid: number;
-      host: string;
-      heartbeat_ms: number | null;
-      heartbeat_at: Date;
-    }>(
-      `select run_id, pid, host, heartbeat_ms, heartbeat_at from dwh.etl_runs
-       where project_name = $1 and status = 'running' order by run_id`,
-      [project],
-    );
+    const live = await listRunningRunsOf(warehouse, project);
     if (live.length === 0) return ids;
     const limit = 2 * Math.max(...live.map((row) => staleAfterMs(row.heartbeat_ms)));
     const describe = live
@@ -197,24 +172,8 @@ export async function recoverCrashedRuns(
 }
 
 async function markStaleRunsCrashed(warehouse: Warehouse, project: string, all: boolean): Promise<number[]> {
-  const rows = await warehouse.query<{ run_id: number }>(
-    `update dwh.etl_runs set status = 'crashed', end_script_execution_time = now(),
-       error_message = 'crashed: process ' || pid || ' on ' || host || ' stopped without finishing the run '
-         || '(its run lock was free; last heartbeat ' || to_char(heartbeat_at, 'YYYY-MM-DD"T"HH24:MI:SS"Z"') || ')'
-     where project_name = $1 and status = 'running'
-       and ($2::boolean or heartbeat_at < now() - coalesce(heartbeat_ms, $3) * $4 * interval '1 millisecond')
-     returning run_id`,
-    [project, all, DEFAULT_HEARTBEAT_MS, MISSED_HEARTBEATS],
-  );
-  const ids = rows.map((row) => Number(row.run_id));
-  if (ids.length) {
-    await warehouse.query(
-      `update dwh.etl_task_runs set status = 'failed', ended_at = now(),
-         error_message = 'the run crashed while this attempt was running'
-       where run_id = any($1::bigint[]) and status = 'running'`,
-      [ids],
-    );
-  }
+  const ids = await markRunsCrashed(warehouse, project, all);
+  if (ids.length) await failAttemptsOfCrashedRuns(warehouse, ids);
   return ids;
 }
 

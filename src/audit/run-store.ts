@@ -1,8 +1,14 @@
 import os from 'node:os';
 import type { Warehouse } from '../db/connection.js';
-import type { AttemptStatus, LoadType, LoadWindow, RunStatus } from '../core/types.js';
-import { heartbeatInterval } from './run-liveness.js';
+import type { LoadType, LoadWindow, RunStatus } from '../core/types.js';
+import { DEFAULT_HEARTBEAT_MS, MISSED_HEARTBEATS, heartbeatInterval } from './run-liveness.js';
 import type { RunKind, RunScope } from './run-kind.js';
+import { failBlockedAttemptSql, type AttemptKey } from './task-run-store.js';
+
+/** dwh.etl_runs: one row per run (see core/types.ts, "run"). Attempts are in task-run-store.ts. */
+
+// The attempt hooks of the run orchestrator import these from here; they are stored by task-run-store.ts.
+export { finishAttempt, insertAttempt } from './task-run-store.js';
 
 /** One row of dwh.etl_runs as read back. */
 export interface RunRow {
@@ -36,18 +42,8 @@ export interface RunRow {
   run_kind: RunKind;
   /** The `--tasks` selection; null when the run was not limited. */
   selected_tasks: string[] | null;
-}
-
-export interface AttemptRow {
-  run_id: number;
-  task_name: string;
-  attempt: number;
-  status: AttemptStatus;
-  started_at: Date;
-  ended_at: Date | null;
-  error_message: string | null;
-  records: number;
-  rejected: number;
+  /** The backfill the run is a window of; null for an ordinary run. */
+  backfill_id: number | null;
 }
 
 export interface NewRun {
@@ -63,12 +59,12 @@ export interface NewRun {
   heartbeatMs?: number;
   /** (Default: a full run, not limited by `--tasks`) */
   scope?: RunScope;
-  /** The backfill the run is a window of: etl_runs.backfill_id. (Default: none) */
+  /** The backfill the run is a window of: etl_runs.backfill_id. (Default: none, an ordinary run) */
   backfillId?: number;
 }
 
 /** Whether the audit schema exists yet (a read-only command on a warehouse no run has touched finds none). */
-export async function auditExists(warehouse: Warehouse): Promise<boolean> {
+export async function auditExists(warehouse: Pick<Warehouse, 'query'>): Promise<boolean> {
   const [row] = await warehouse.query<{ t: string | null }>(`select to_regclass('dwh.etl_runs')::text as t`);
   return Boolean(row?.t);
 }
@@ -166,52 +162,6 @@ export async function setEmailStatus(
   await warehouse.query(`update dwh.etl_runs set email_status = $2 where run_id = $1`, [runId, emailStatus]);
 }
 
-export async function insertAttempt(
-  warehouse: Warehouse,
-  attempt: {
-    runId: number;
-    task: string;
-    attempt: number;
-    status: AttemptStatus;
-    errorMessage?: string | null;
-  },
-): Promise<void> {
-  const finished = attempt.status !== 'running';
-  await warehouse.query(
-    `insert into dwh.etl_task_runs (run_id, task_name, attempt, status, error_message, ended_at)
-     values ($1, $2, $3, $4, $5, case when $6::boolean then now() end)`,
-    [attempt.runId, attempt.task, attempt.attempt, attempt.status, attempt.errorMessage ?? null, finished],
-  );
-}
-
-export async function finishAttempt(
-  warehouse: Warehouse,
-  attempt: {
-    runId: number;
-    task: string;
-    attempt: number;
-    status: AttemptStatus;
-    records: number;
-    /** (Default: 0) */
-    rejected?: number;
-    errorMessage: string | null;
-  },
-): Promise<void> {
-  await warehouse.query(
-    `update dwh.etl_task_runs set status = $4, records = $5, rejected = $6, error_message = $7, ended_at = now()
-     where run_id = $1 and task_name = $2 and attempt = $3`,
-    [
-      attempt.runId,
-      attempt.task,
-      attempt.attempt,
-      attempt.status,
-      attempt.records,
-      attempt.rejected ?? 0,
-      attempt.errorMessage,
-    ],
-  );
-}
-
 /**
  * The latest complete (`full`), successful run of a project: the base of the next incremental window. A
  * partial run (`--tasks`, skipped tasks) did not load everything, so it is never the base.
@@ -234,7 +184,7 @@ export interface RunFilter {
   limit: number;
 }
 
-export async function listRuns(warehouse: Warehouse, filter: RunFilter): Promise<RunRow[]> {
+export async function listRuns(warehouse: Pick<Warehouse, 'query'>, filter: RunFilter): Promise<RunRow[]> {
   const conditions: string[] = [];
   const values: unknown[] = [];
   if (filter.project) conditions.push(`project_name = $${values.push(filter.project)}`);
@@ -247,12 +197,40 @@ export async function listRuns(warehouse: Warehouse, filter: RunFilter): Promise
   );
 }
 
-export async function listAttempts(warehouse: Warehouse, runIds: number[]): Promise<AttemptRow[]> {
-  if (runIds.length === 0) return [];
-  return warehouse.query<AttemptRow>(
-    `select * from dwh.etl_task_runs where run_id = any($1::bigint[]) order by run_id, started_at, task_name, attempt`,
-    [runIds],
+/** A run marked `running`, as crash recovery and a refused run describe it. */
+export type RunningRunRow = Pick<
+  RunRow,
+  'run_id' | 'pid' | 'host' | 'start_script_execution_time' | 'heartbeat_at' | 'heartbeat_ms'
+>;
+
+/** The project's runs marked `running`, oldest first. */
+export async function listRunningRunsOf(warehouse: Warehouse, project: string): Promise<RunningRunRow[]> {
+  return warehouse.query<RunningRunRow>(
+    `select run_id, pid, host, start_script_execution_time, heartbeat_at, heartbeat_ms from dwh.etl_runs
+     where project_name = $1 and status = 'running' order by run_id`,
+    [project],
   );
+}
+
+/**
+ * Marks the project's `running` runs `crashed`, saying why: all of them (`all`), or those whose heartbeat is
+ * stale. Returns their ids; their open attempts are task-run-store's `failAttemptsOfCrashedRuns`.
+ */
+export async function markRunsCrashed(
+  warehouse: Warehouse,
+  project: string,
+  all: boolean,
+): Promise<number[]> {
+  const rows = await warehouse.query<{ run_id: number }>(
+    `update dwh.etl_runs set status = 'crashed', end_script_execution_time = now(),
+       error_message = 'crashed: process ' || pid || ' on ' || host || ' stopped without finishing the run '
+         || '(its run lock was free; last heartbeat ' || to_char(heartbeat_at, 'YYYY-MM-DD"T"HH24:MI:SS"Z"') || ')'
+     where project_name = $1 and status = 'running'
+       and ($2::boolean or heartbeat_at < now() - coalesce(heartbeat_ms, $3) * $4 * interval '1 millisecond')
+     returning run_id`,
+    [project, all, DEFAULT_HEARTBEAT_MS, MISSED_HEARTBEATS],
+  );
+  return rows.map((row) => Number(row.run_id));
 }
 
 /**
@@ -261,15 +239,11 @@ export async function listAttempts(warehouse: Warehouse, runIds: number[]): Prom
  * Run through a connection of its own, only on rows still `running`.
  */
 export function blockedRunStatements(
-  attempt: { runId: number; task: string; attempt: number },
+  attempt: AttemptKey,
   message: string,
 ): { text: string; values: unknown[] }[] {
   return [
-    {
-      text: `update dwh.etl_task_runs set status = 'failed', ended_at = now(), error_message = $4
-             where run_id = $1 and task_name = $2 and attempt = $3 and status = 'running'`,
-      values: [attempt.runId, attempt.task, attempt.attempt, message],
-    },
+    failBlockedAttemptSql(attempt, message),
     {
       text: `update dwh.etl_runs set status = 'failed', error_message = $2, end_script_execution_time = now(),
                heartbeat_at = now()
@@ -277,4 +251,135 @@ export function blockedRunStatements(
       values: [attempt.runId, `task '${attempt.task}': ${message}`],
     },
   ];
+}
+
+/** One run by its id. */
+export async function readRun(warehouse: Pick<Warehouse, 'query'>, runId: number): Promise<RunRow | null> {
+  const [row] = await warehouse.query<RunRow>(`select * from dwh.etl_runs where run_id = $1`, [runId]);
+  return row ?? null;
+}
+
+/** The `perProject` most recent runs of every project, newest first within each project. */
+export async function listRecentRunsPerProject(
+  warehouse: Pick<Warehouse, 'query'>,
+  perProject: number,
+): Promise<RunRow[]> {
+  return warehouse.query<RunRow>(
+    `select * from (
+       select r.*, row_number() over (partition by project_name order by run_id desc) as recent_rank
+       from dwh.etl_runs r) ranked
+     where recent_rank <= $1
+     order by project_name, run_id desc`,
+    [perProject],
+  );
+}
+
+/** Per project the latest successful run (of any kind), by start time: one row per project that succeeded. */
+export async function listLastSuccessPerProject(warehouse: Pick<Warehouse, 'query'>): Promise<RunRow[]> {
+  return warehouse.query<RunRow>(
+    `select distinct on (project_name) * from dwh.etl_runs where status = 'success'
+     order by project_name, start_script_execution_time desc, run_id desc`,
+  );
+}
+
+/** Whether the project ever had a successful run. */
+export async function hasSuccessfulRun(
+  warehouse: Pick<Warehouse, 'query'>,
+  project: string,
+): Promise<boolean> {
+  const rows = await warehouse.query(
+    `select 1 from dwh.etl_runs where project_name = $1 and status = 'success' limit 1`,
+    [project],
+  );
+  return rows.length > 0;
+}
+
+/** The window of the project's successful run (of any kind) that reached furthest. */
+export async function latestSuccessfulWindow(
+  warehouse: Pick<Warehouse, 'query'>,
+  project: string,
+): Promise<Pick<RunRow, 'start_load_date' | 'end_load_date'> | null> {
+  const [row] = await warehouse.query<Pick<RunRow, 'start_load_date' | 'end_load_date'>>(
+    `select start_load_date, end_load_date from dwh.etl_runs where project_name = $1 and status = 'success'
+     order by end_load_date desc, run_id desc limit 1`,
+    [project],
+  );
+  return row ?? null;
+}
+
+/** The records of the project's newest successful run (of any kind). */
+export async function latestSuccessfulRecords(
+  warehouse: Pick<Warehouse, 'query'>,
+  project: string,
+): Promise<Pick<RunRow, 'run_id' | 'number_of_records'> | null> {
+  const [row] = await warehouse.query<Pick<RunRow, 'run_id' | 'number_of_records'>>(
+    `select run_id, number_of_records from dwh.etl_runs where project_name = $1 and status = 'success'
+       order by run_id desc limit 1`,
+    [project],
+  );
+  return row ?? null;
+}
+
+/** One earlier run's records, as the volume anomaly check compares them (a type: rows go into a sample). */
+export type RunRecords = { run_id: number; records: number };
+
+/** Records of the last `lookback` successful runs of a project before `beforeRunId` (newest first). */
+export function runHistorySql(
+  project: string,
+  beforeRunId: number,
+  lookback: number,
+): { text: string; values: unknown[] } {
+  return {
+    text:
+      `select run_id, number_of_records::float8 as records from dwh.etl_runs ` +
+      `where project_name = $1 and status = 'success' and run_id < $2 order by run_id desc limit $3`,
+    values: [project, beforeRunId, lookback],
+  };
+}
+
+export async function listRunRecordsBefore(
+  warehouse: Pick<Warehouse, 'query'>,
+  project: string,
+  beforeRunId: number,
+  lookback: number,
+): Promise<RunRecords[]> {
+  const query = runHistorySql(project, beforeRunId, lookback);
+  return warehouse.query<RunRecords>(query.text, query.values);
+}
+
+/** A scheduled project and when it was last due. */
+export interface ProjectDue {
+  name: string;
+  schedule: string;
+  /** The latest scheduled start that should have finished by now (its run may take a grace period). */
+  due: Date;
+}
+
+/** A project whose last success (null: never) ended before it was due (a type: rows go into a sample). */
+export type StaleProjectRow = { project: string; schedule: string; due: Date; last_success: Date | null };
+
+/**
+ * The projects whose last successful run ended before they were last due (or that never succeeded), with the
+ * time of that run. Runs of every environment count: a warehouse is stale whoever was supposed to fill it.
+ */
+export function staleProjectsSql(projects: readonly ProjectDue[]): { text: string; values: unknown[] } {
+  return {
+    text:
+      `select p.project, p.schedule, p.due, max(r.end_script_execution_time) as last_success ` +
+      `from unnest($1::text[], $2::text[], $3::timestamptz[]) as p(project, schedule, due) ` +
+      `left join dwh.etl_runs as r on r.project_name = p.project and r.status = 'success' ` +
+      `group by p.project, p.schedule, p.due ` +
+      `having max(r.end_script_execution_time) is null or max(r.end_script_execution_time) < p.due ` +
+      `order by p.project`,
+    values: [projects.map((p) => p.name), projects.map((p) => p.schedule), projects.map((p) => p.due)],
+  };
+}
+
+export async function listStaleProjects(
+  warehouse: Pick<Warehouse, 'query'>,
+  projects: readonly ProjectDue[],
+): Promise<StaleProjectRow[]> {
+  if (projects.length === 0) return [];
+  const query = staleProjectsSql(projects);
+  return warehouse.query<StaleProjectRow>(query.text, query.values);
 }

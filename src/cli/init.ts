@@ -32,14 +32,14 @@ export function registerInit(program: Command): void {
       }
       mkdirSync(paths.projectsDir, { recursive: true });
       mkdirSync(path.join(paths.home, 'config', 'local'), { recursive: true });
-      const { listMigrations } = await import('../audit/migrate.js');
+      const { appliedMigrationIds, listMigrations } = await import('../audit/migrate.js');
       await withWarehouse(
         { command: 'init', ...(options.env ? { env: options.env } : {}) },
         async (warehouse, config) => {
-          const rows = await warehouse.query<{ id: number }>('select id from dwh.migrations order by id');
+          const applied = await appliedMigrationIds(warehouse);
           process.stdout.write(
             `audit schema dwh ready in ${warehouse.description} (env ${config.environment}): ` +
-              `${rows.length}/${listMigrations().length} migrations applied\n`,
+              `${applied.length}/${listMigrations().length} migrations applied\n`,
           );
         },
       );

@@ -46,8 +46,9 @@ Examples:
       const limit = Number(options.limit);
       if (!Number.isInteger(limit) || limit < 1)
         throw new UsageError(`--limit: '${options.limit}' is not a positive whole number`);
-      const [{ listRuns, listAttempts }, { parseSince }] = await Promise.all([
+      const [{ listRuns }, { listAttempts }, { parseSince }] = await Promise.all([
         import('../audit/run-store.js'),
+        import('../audit/task-run-store.js'),
         import('../monitor/parse-since.js'),
       ]);
       const since = options.since ? parseSince(options.since) : undefined;

@@ -1,91 +1,59 @@
+import { dqResultsExist, listDqResults } from '../audit/dq-result-store.js';
+import type { CheckKind, CheckStatus, DqResultRow, Severity } from '../core/check-result.js';
 import type { Warehouse } from '../db/connection.js';
 import { redactText, redactValue } from '../logging/redact.js';
 
 /**
- * Data quality results of a run, read from `dwh.dq_results` with plain SQL so the monitor works whether or not
- * the quality checks are installed: without the table a run simply has no results to show.
+ * A stored data quality result (DqResultRow) as the run page shows it and /api/runs/:id serves it: these field
+ * names are the dashboard's JSON, text fields redacted once more (the page shows what any reader may see).
  */
 export interface DqResult {
   check: string;
   /** The task that ran the check, when recorded. */
   task: string | null;
-  kind: string | null;
+  kind: CheckKind;
   table: string | null;
-  severity: string | null;
-  status: string;
+  severity: Severity;
+  status: CheckStatus;
   observed: string | null;
   threshold: string | null;
   failingRows: number | null;
   message: string | null;
-  /** Up to a few failing rows, secrets masked. */
-  sample: unknown;
-  durationMs: number | null;
-  checkedAt: Date | null;
+  /** Up to 10 failing rows, secrets masked. */
+  sample: Record<string, unknown>[] | null;
+  durationMs: number;
+  checkedAt: Date;
 }
 
+/** Without dwh.dq_results (an audit schema from before the checks) a run simply has no results to show. */
 export type DqResults = { available: false } | { available: true; results: DqResult[] };
 
-export async function dqTableExists(warehouse: Warehouse): Promise<boolean> {
-  const [row] = await warehouse.query<{ t: string | null }>(
-    `select to_regclass('dwh.dq_results')::text as t`,
-  );
-  return Boolean(row?.t);
+const text = (value: string | null): string | null => (value === null ? null : redactText(value));
+
+function toDqResult(row: DqResultRow): DqResult {
+  return {
+    check: redactText(row.check_name),
+    task: text(row.task_name),
+    kind: row.check_type,
+    table: text(row.table_name),
+    severity: row.severity,
+    status: row.status,
+    observed: row.observed_value === null ? null : String(row.observed_value),
+    threshold: text(row.threshold),
+    failingRows: row.failing_row_count,
+    message: text(row.message),
+    sample: redactValue(row.failing_rows_sample),
+    durationMs: row.duration_ms,
+    checkedAt: row.checked_at,
+  };
 }
 
-/** Each field under the first of its candidate column names that exists. */
-const COLUMNS = {
-  check: ['check_name', 'name', 'check'],
-  kind: ['check_kind', 'kind', 'check_type', 'type'],
-  table: ['table_name', 'target_table', 'table'],
-  severity: ['severity'],
-  status: ['status'],
-  observed: ['observed', 'observed_value'],
-  threshold: ['threshold'],
-  failingRows: ['failing_rows', 'failing_row_count', 'failed_rows'],
-  message: ['message', 'detail'],
-  sample: ['failing_rows_sample', 'sample', 'sample_rows'],
-  task: ['task_name'],
-  durationMs: ['duration_ms'],
-  checkedAt: ['checked_at', 'created_at'],
-} as const;
-
-function pick(row: Record<string, unknown>, field: keyof typeof COLUMNS): unknown {
-  for (const column of COLUMNS[field]) if (column in row) return row[column];
-  return null;
-}
-
-const text = (value: unknown): string | null =>
-  value === null || value === undefined
-    ? null
-    : redactText(typeof value === 'string' ? value : JSON.stringify(value));
+/** Most urgent first: checks that could not run, failures, warnings, passes; by name within each. */
+const ORDER: Record<CheckStatus, number> = { error: 0, fail: 1, warn: 2, pass: 3 };
 
 export async function runDqResults(warehouse: Warehouse, runId: number): Promise<DqResults> {
-  if (!(await dqTableExists(warehouse))) return { available: false };
-  const rows = await warehouse.query<Record<string, unknown>>(
-    `select * from dwh.dq_results where run_id = $1`,
-    [runId],
-  );
-  const results = rows.map((row) => {
-    const failing = pick(row, 'failingRows');
-    const duration = pick(row, 'durationMs');
-    const checkedAt = pick(row, 'checkedAt');
-    return {
-      check: text(pick(row, 'check')) ?? '(unnamed)',
-      task: text(pick(row, 'task')),
-      kind: text(pick(row, 'kind')),
-      table: text(pick(row, 'table')),
-      severity: text(pick(row, 'severity')),
-      status: text(pick(row, 'status')) ?? 'unknown',
-      observed: text(pick(row, 'observed')),
-      threshold: text(pick(row, 'threshold')),
-      failingRows: failing === null ? null : Number(failing),
-      message: text(pick(row, 'message')),
-      sample: redactValue(pick(row, 'sample')),
-      durationMs: duration === null ? null : Number(duration),
-      checkedAt: checkedAt instanceof Date ? checkedAt : null,
-    };
-  });
-  const order: Record<string, number> = { error: 0, fail: 1, warn: 2, pass: 3 };
-  results.sort((a, b) => (order[a.status] ?? 4) - (order[b.status] ?? 4) || a.check.localeCompare(b.check));
+  if (!(await dqResultsExist(warehouse))) return { available: false };
+  const results = (await listDqResults(warehouse, runId)).map(toDqResult);
+  results.sort((a, b) => ORDER[a.status] - ORDER[b.status] || a.check.localeCompare(b.check));
   return { available: true, results };
 }

@@ -1,12 +1,19 @@
 import type { RunKind } from '../audit/run-kind.js';
-import type { AttemptRow, RunRow } from '../audit/run-store.js';
+import {
+  listLastSuccessPerProject,
+  listRecentRunsPerProject,
+  listRuns,
+  readRun,
+  type RunRow,
+} from '../audit/run-store.js';
+import { listAttempts, type AttemptRow } from '../audit/task-run-store.js';
 import type { RunStatus } from '../core/types.js';
 import type { Warehouse } from '../db/connection.js';
 import { isHeartbeatStale } from '../audit/run-liveness.js';
 
 /**
- * Read-only queries on the run audit (`dwh.etl_runs`, `dwh.etl_task_runs`). Nothing here migrates: a database
- * that no run has touched yet simply has no history (`auditExists` is false).
+ * The run audit (`dwh.etl_runs`, `dwh.etl_task_runs`, read through their stores) as the monitor shows it.
+ * Nothing here migrates: a database that no run has touched yet simply has no history (`auditExists` is false).
  */
 
 /**
@@ -109,14 +116,7 @@ export async function recentRunsByProject(
   perProject: number,
   now = new Date(),
 ): Promise<RunSummary[]> {
-  const rows = await warehouse.query<RunRow>(
-    `select * from (
-       select r.*, row_number() over (partition by project_name order by run_id desc) as recent_rank
-       from dwh.etl_runs r) ranked
-     where recent_rank <= $1
-     order by project_name, run_id desc`,
-    [perProject],
-  );
+  const rows = await listRecentRunsPerProject(warehouse, perProject);
   return rows.map((row) => toRunSummary(row, now));
 }
 
@@ -125,31 +125,22 @@ export async function projectRuns(
   project: string,
   limit: number,
 ): Promise<RunSummary[]> {
-  const rows = await warehouse.query<RunRow>(
-    `select * from dwh.etl_runs where project_name = $1 order by run_id desc limit $2`,
-    [project, limit],
-  );
+  const rows = await listRuns(warehouse, { project, limit });
   return rows.map((row) => toRunSummary(row));
 }
 
 export async function findRun(warehouse: Warehouse, runId: number): Promise<RunSummary | null> {
-  const [row] = await warehouse.query<RunRow>(`select * from dwh.etl_runs where run_id = $1`, [runId]);
+  const row = await readRun(warehouse, runId);
   return row ? toRunSummary(row) : null;
 }
 
 export async function runAttempts(warehouse: Warehouse, runId: number): Promise<AttemptSummary[]> {
-  const rows = await warehouse.query<AttemptRow>(
-    `select * from dwh.etl_task_runs where run_id = $1 order by started_at, task_name, attempt`,
-    [runId],
-  );
+  const rows = await listAttempts(warehouse, [runId]);
   return rows.map(toAttemptSummary);
 }
 
 /** Per project: the latest successful run (for lateness) — one row per project that ever succeeded. */
 export async function lastSuccesses(warehouse: Warehouse): Promise<Map<string, RunSummary>> {
-  const rows = await warehouse.query<RunRow>(
-    `select distinct on (project_name) * from dwh.etl_runs where status = 'success'
-     order by project_name, start_script_execution_time desc, run_id desc`,
-  );
+  const rows = await listLastSuccessPerProject(warehouse);
   return new Map(rows.map((row) => [row.project_name, toRunSummary(row)]));
 }

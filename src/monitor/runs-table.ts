@@ -1,4 +1,5 @@
-import type { AttemptRow, RunRow } from '../audit/run-store.js';
+import type { RunRow } from '../audit/run-store.js';
+import type { AttemptRow } from '../audit/task-run-store.js';
 import { formatCount, formatDuration, formatInstant, formatWindow } from './format.js';
 import { colourStatus } from './terminal-colour.js';
 

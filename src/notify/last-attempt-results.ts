@@ -1,8 +1,7 @@
+import type { DqResultRow } from '../core/check-result.js';
+
 /** The part of a stored data quality result that says which attempt of which task produced it. */
-export interface AttemptedResult {
-  task_name: string | null;
-  attempt: number | null;
-}
+export type AttemptedResult = Pick<DqResultRow, 'task_name' | 'attempt'>;
 
 /**
  * The results of each task's last attempt, in their order: a task that was retried stored its checks once per

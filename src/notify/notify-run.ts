@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { DqResultRow } from '../core/check-result.js';
 import type { ProjectParameters } from '../core/define-project.js';
 import { errorMessage } from '../core/errors.js';
 import type { RunnerResult } from '../core/runner.js';
@@ -7,7 +8,7 @@ import { formatLogRecord, readRunLog, tailRunLog } from '../logging/run-log.js';
 import type { EmailSettings } from './email-settings.js';
 import { resolveRecipients } from './recipients.js';
 import { lastAttemptResults } from './last-attempt-results.js';
-import { RunEmail, type CheckResultInput, type RunEmailInfo } from './run-email.js';
+import { RunEmail, type RunEmailInfo } from './run-email.js';
 import { sendEmail, type OutgoingEmail } from './smtp-send.js';
 
 export interface RunNotification {
@@ -21,7 +22,7 @@ export interface RunNotification {
   logFile: string;
   log: Logger;
   /** The data quality results stored by this run's checks. (Default: none) */
-  checks?: CheckResultInput[];
+  checks?: DqResultRow[];
 }
 
 const MAX_STATUS = 500;

@@ -1,3 +1,4 @@
+import type { DqResultRow } from '../core/check-result.js';
 import type { TaskOutcome } from '../core/runner.js';
 import type { LoadWindow } from '../core/types.js';
 import { redactText } from '../logging/redact.js';
@@ -55,21 +56,6 @@ export interface CheckSummary {
   rows: CheckRow[];
   /** `task #attempt` of tasks whose checks are from a retry (only the last attempt's results are counted). */
   retried: string[];
-}
-
-/** A stored data quality result, as the mail needs it. */
-export interface CheckResultInput {
-  check_name: string;
-  check_type: string;
-  table_name: string | null;
-  severity: string;
-  status: string;
-  observed_value: number | string | null;
-  threshold: string | null;
-  failing_row_count: number | null;
-  message: string | null;
-  task_name: string | null;
-  attempt: number | null;
 }
 
 export interface ErrorBlock {
@@ -145,7 +131,7 @@ export class RunEmail {
   }
 
   /** A data quality result of the run: counted, and listed when it did not pass. */
-  addCheckResult(result: CheckResultInput): this {
+  addCheckResult(result: DqResultRow): this {
     this.checks ??= { total: 0, passed: 0, rows: [], retried: [] };
     this.checks.total += 1;
     const attempt = result.task_name ? `${result.task_name} #${result.attempt ?? 1}` : '';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { Check, CheckKind, CountSource } from './types.js';
+import type { CheckKind } from '../core/check-result.js';
+import type { Check, CountSource } from './types.js';
 
 /**
  * One zod schema per check kind: the constructors (`notNull({...})`) and metadata/validation.yaml validate

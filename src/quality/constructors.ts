@@ -1,9 +1,9 @@
+import type { CheckKind } from '../core/check-result.js';
 import { ConfigError } from '../core/errors.js';
 import { firstIssue, parseCheck } from './check-schemas.js';
 import type {
   AcceptedValuesCheck,
   Check,
-  CheckKind,
   CheckOf,
   ExpressionCheck,
   FreshnessCheck,

@@ -7,7 +7,8 @@ import { evaluateRelationships } from './relationships.js';
 import { evaluateRowCount } from './row-count.js';
 import { evaluateSchemaDrift } from './schema-drift.js';
 import { evaluateStaleProjects } from './stale-projects.js';
-import type { CheckKind, CheckOf, CheckScope, Evaluation } from './types.js';
+import type { CheckKind } from '../core/check-result.js';
+import type { CheckOf, CheckScope, Evaluation } from './types.js';
 import { evaluateVolumeAnomaly } from './volume-anomaly.js';
 
 export interface CheckHandler<K extends CheckKind> {

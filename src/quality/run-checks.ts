@@ -1,11 +1,13 @@
+import type { CheckKind, CheckResult, CheckStatus } from '../core/check-result.js';
 import { DwhError, EXIT, errorMessage } from '../core/errors.js';
 import { problemFromError, withOptionCheck, type OptionProblem } from '../core/option-check.js';
 import { markTaskKind, taskKindOf } from '../core/task.js';
 import type { TaskContext, TaskDefinition, TaskResult } from '../core/types.js';
 import { redactText, redactValue } from '../logging/redact.js';
 import { insertDqResults } from '../audit/dq-result-store.js';
+import { hasSuccessfulRun } from '../audit/run-store.js';
 import { handlerOf } from './handlers.js';
-import type { Check, CheckKind, CheckOf, CheckResult, CheckScope, CheckStatus } from './types.js';
+import type { Check, CheckOf, CheckScope } from './types.js';
 import { loadValidationFile, VALIDATION_FILE } from './validation-file.js';
 
 /** `ctx.runId` of a context with no run behind it (`dwh dq`): results are stored with run_id null. */
@@ -62,14 +64,6 @@ export function scopeOf(ctx: TaskContext, now = new Date()): CheckScope {
   };
 }
 
-async function hasSucceeded(scope: CheckScope, project: string): Promise<boolean> {
-  const rows = await scope.query(
-    `select 1 from dwh.etl_runs where project_name = $1 and status = 'success' limit 1`,
-    [project],
-  );
-  return rows.length > 0;
-}
-
 /** Evaluates one check; a check that cannot run gets status `error` instead of stopping the others. */
 export async function evaluateCheck(check: Check, scope: CheckScope): Promise<CheckResult> {
   const handler = handlerOf(check.kind);
@@ -86,7 +80,7 @@ export async function evaluateCheck(check: Check, scope: CheckScope): Promise<Ch
     checkedAt,
   };
   try {
-    if (check.after && !(await hasSucceeded(scope, check.after))) {
+    if (check.after && !(await hasSuccessfulRun({ query: scope.query }, check.after))) {
       return {
         ...base,
         status: 'warn',
@@ -152,7 +146,7 @@ export const runChecks = withOptionCheck(async function runChecks(
     else ctx.log.error(line);
   }
   await insertDqResults(
-    ctx.sql,
+    { query: ctx.sql },
     {
       runId: scope.runId,
       project: ctx.project.name,

@@ -1,48 +1,25 @@
 import path from 'node:path';
 import { CronExpressionParser } from 'cron-parser';
+import { listStaleProjects, type ProjectDue } from '../audit/run-store.js';
 import { loadConfig } from '../core/config.js';
 import { errorMessage } from '../core/errors.js';
 import { discoverProjects } from '../core/project-loader.js';
 import { importProjectModule } from '../core/typescript-loader.js';
 import { plural } from './evaluate.js';
-import type { CheckScope, Evaluation, SqlQuery, StaleProjectsCheck } from './types.js';
+import type { CheckScope, Evaluation, StaleProjectsCheck } from './types.js';
 
 export interface ScheduledProject {
   name: string;
   schedule: string;
 }
 
-export interface DueProject {
-  name: string;
-  schedule: string;
-  /** The latest scheduled start that should have finished by now (its run may take `grace`). */
-  due: Date;
-}
-
 /** When each project was last due: the latest fire time of its cron schedule at or before `now − grace`. */
-export function dueTimes(projects: ScheduledProject[], now: Date, graceMinutes: number): DueProject[] {
+export function dueTimes(projects: ScheduledProject[], now: Date, graceMinutes: number): ProjectDue[] {
   const reference = new Date(now.getTime() - graceMinutes * 60_000 + 1);
   return projects.map((p) => {
     const due = CronExpressionParser.parse(p.schedule, { currentDate: reference, tz: 'UTC' }).prev().toDate();
     return { ...p, due };
   });
-}
-
-/**
- * The projects whose last successful run ended before they were last due (or that never succeeded), with the
- * time of that run. Runs of every environment count: a warehouse is stale whoever was supposed to fill it.
- */
-export function staleProjectsSql(projects: DueProject[]): SqlQuery {
-  return {
-    text:
-      `select p.project, p.schedule, p.due, max(r.end_script_execution_time) as last_success ` +
-      `from unnest($1::text[], $2::text[], $3::timestamptz[]) as p(project, schedule, due) ` +
-      `left join dwh.etl_runs as r on r.project_name = p.project and r.status = 'success' ` +
-      `group by p.project, p.schedule, p.due ` +
-      `having max(r.end_script_execution_time) is null or max(r.end_script_execution_time) < p.due ` +
-      `order by p.project`,
-    values: [projects.map((p) => p.name), projects.map((p) => p.schedule), projects.map((p) => p.due)],
-  };
 }
 
 /**
@@ -90,7 +67,7 @@ export async function evaluateStaleProjects(
   );
   const listed = (check.projects ?? []).filter((name) => !found.projects.some((p) => p.name === name));
   const grace = check.graceMinutes ?? 60;
-  const due: DueProject[] = [];
+  const due: ProjectDue[] = [];
   const problems = [
     ...found.problems,
     ...listed.map((name) =>
@@ -106,8 +83,7 @@ export async function evaluateStaleProjects(
       );
     }
   }
-  const query = staleProjectsSql(due);
-  const stale = due.length ? await scope.query<Record<string, unknown>>(query.text, query.values) : [];
+  const stale = await listStaleProjects({ query: scope.query }, due);
   const failing = [...stale, ...problems.map((problem) => ({ problem }))];
   return {
     verdict: failing.length ? 'fail' : 'pass',
@@ -118,7 +94,7 @@ export async function evaluateStaleProjects(
     message:
       `${plural(stale.length, 'stale project')} of ${due.length} scheduled` +
       (stale.length
-        ? `: ${stale.map((s) => `${String(s.project)} (last success ${s.last_success ? (s.last_success as Date).toISOString() : 'never'})`).join(', ')}`
+        ? `: ${stale.map((s) => `${s.project} (last success ${s.last_success ? s.last_success.toISOString() : 'never'})`).join(', ')}`
         : '') +
       (problems.length ? `; ${problems.join('; ')}` : ''),
   };

@@ -1,19 +1,16 @@
 /**
- * Glossary (see shared DESIGN.md):
+ * Glossary (see shared DESIGN.md; the result of a check and its kind, severity and status types are in
+ * core/check-result.ts):
  * - check:      one data quality assertion, a plain object with a literal `kind` (`notNull(…)`, `unique(…)` …).
  * - severity:   `error` (the data is wrong) or `warn` (worth a look). (Default: error)
  * - blocking:   a failing blocking `error` check fails its task, so dependents become upstream_failed and the
  *               run fails. Warnings never fail anything. (Default: true)
- * - status:     outcome of one check: `pass`; `warn` (a warn check failed, or a freshness warn threshold);
- *               `fail` (an error check failed); `error` (the check could not run: missing table, bad SQL).
  * - observed:   the number the check measured (failing rows, row count, age in hours, missing days …).
  * - sample:     up to 10 failing rows as JSON, so a result can be acted on without re-running the query.
- * - result:     one row of `dwh.dq_results`.
+ * - result:     what one evaluation found (CheckResult), stored as one row of `dwh.dq_results`.
  */
+import type { CheckKind, Severity } from '../core/check-result.js';
 import type { LoadWindow } from '../core/types.js';
-
-export type Severity = 'warn' | 'error';
-export type CheckStatus = 'pass' | 'warn' | 'fail' | 'error';
 
 /** Options every check accepts. */
 export interface CheckCommon {
@@ -178,7 +175,6 @@ export type Check =
   | VolumeAnomalyCheck
   | ExpressionCheck;
 
-export type CheckKind = Check['kind'];
 export type CheckOf<K extends CheckKind> = Extract<Check, { kind: K }>;
 
 /** A parameterised statement: `$1…` placeholders and their values. */
@@ -215,23 +211,6 @@ export interface Evaluation {
   failingRows: number | null;
   sample: Record<string, unknown>[] | null;
   message: string;
-}
-
-/** One stored result (a row of dwh.dq_results, camel-cased). */
-export interface CheckResult {
-  name: string;
-  kind: CheckKind;
-  table: string | null;
-  severity: Severity;
-  blocking: boolean;
-  status: CheckStatus;
-  observed: number | null;
-  threshold: string | null;
-  failingRows: number | null;
-  sample: Record<string, unknown>[] | null;
-  message: string;
-  durationMs: number;
-  checkedAt: Date;
 }
 
 /** A check that cannot be evaluated (missing table, no run to compare with): status `error`. */

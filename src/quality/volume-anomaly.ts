@@ -1,3 +1,5 @@
+import { latestSuccessfulRecords, listRunRecordsBefore } from '../audit/run-store.js';
+import { successfulAttemptRecords } from '../audit/task-run-store.js';
 import { plural, requireTables } from './evaluate.js';
 import { column, SqlValues, tableRef } from './sql-parts.js';
 import {
@@ -16,16 +18,6 @@ interface Stats {
   mean: number | null;
   stddev: number | null;
   history: Record<string, unknown>[];
-}
-
-/** Records of the last `lookback` successful runs of a project before `beforeRunId` (newest first). */
-export function runHistorySql(project: string, beforeRunId: number, lookback: number): SqlQuery {
-  return {
-    text:
-      `select run_id, number_of_records::float8 as records from dwh.etl_runs ` +
-      `where project_name = $1 and status = 'success' and run_id < $2 order by run_id desc limit $3`,
-    values: [project, beforeRunId, lookback],
-  };
 }
 
 /** Rows per UTC day for `day` and the `lookback` days before it, days without rows counted as 0. */
@@ -56,28 +48,20 @@ function stats(current: number | null, history: number[]): Omit<Stats, 'history'
 
 async function fromRuns(check: VolumeAnomalyCheck, scope: CheckScope, lookback: number): Promise<Stats> {
   const project = check.project ?? scope.project;
+  const audit = { query: scope.query };
   let runId: number;
   let current: number;
   if (scope.runId !== null && project === scope.project) {
     // the run is still going: its records so far are those of its successful task attempts
-    const [row] = await scope.query<{ n: number }>(
-      `select coalesce(sum(records), 0)::bigint as n from dwh.etl_task_runs where run_id = $1 and status = 'success'`,
-      [scope.runId],
-    );
     runId = scope.runId;
-    current = Number(row?.n ?? 0);
+    current = await successfulAttemptRecords(audit, scope.runId);
   } else {
-    const [row] = await scope.query<{ run_id: number; number_of_records: number }>(
-      `select run_id, number_of_records from dwh.etl_runs where project_name = $1 and status = 'success'
-       order by run_id desc limit 1`,
-      [project],
-    );
+    const row = await latestSuccessfulRecords(audit, project);
     if (!row) throw new CheckCannotRunError(`project ${project} has no successful run yet`);
     runId = Number(row.run_id);
     current = Number(row.number_of_records);
   }
-  const query = runHistorySql(project, runId, lookback);
-  const history = await scope.query<{ run_id: number; records: number }>(query.text, query.values);
+  const history = await listRunRecordsBefore(audit, project, runId, lookback);
   return {
     ...stats(
       current,

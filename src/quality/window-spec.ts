@@ -1,3 +1,4 @@
+import { latestSuccessfulWindow } from '../audit/run-store.js';
 import { CheckCannotRunError, type CheckScope, type WindowSpec } from './types.js';
 
 export interface TimeRange {
@@ -28,11 +29,7 @@ export async function resolveWindow(
     return { start: new Date(scope.window.end.getTime() - spec.lastDays * DAY_MS), end: scope.window.end };
   }
   if ('from' in spec) return { start: toDate(spec.from, 'from'), end: toDate(spec.to, 'to') };
-  const [run] = await scope.query<{ start_load_date: Date; end_load_date: Date }>(
-    `select start_load_date, end_load_date from dwh.etl_runs where project_name = $1 and status = 'success'
-     order by end_load_date desc, run_id desc limit 1`,
-    [spec.project],
-  );
+  const run = await latestSuccessfulWindow({ query: scope.query }, spec.project);
   if (!run) throw new CheckCannotRunError(`project ${spec.project} has no successful run yet`);
   return { start: run.start_load_date, end: run.end_load_date };
 }

@@ -16,7 +16,7 @@ import {
   type ChecksFailedError,
   type ChecksOutcome,
 } from '../quality/run-checks.js';
-import type { CheckResult } from '../quality/types.js';
+import type { CheckResult } from '../core/check-result.js';
 import { hasValidationFile, loadValidationFile, VALIDATION_FILE } from '../quality/validation-file.js';
 
 export interface DqRequest {

@@ -4,7 +4,8 @@ import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { AttemptRow, RunRow } from '../../src/audit/run-store.js';
+import type { RunRow } from '../../src/audit/run-store.js';
+import type { AttemptRow } from '../../src/audit/task-run-store.js';
 import { collect, fixtureHome, runCli, startCli } from '../helpers/cli.js';
 import { createTestDatabase, smokeKinds, targetKinds, type TestDatabase } from '../helpers/test-databases.js';
 

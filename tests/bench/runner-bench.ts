@@ -12,7 +12,8 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import { migrate } from '../../src/audit/migrate.js';
-import { finishAttempt, insertAttempt, insertRun } from '../../src/audit/run-store.js';
+import { insertRun } from '../../src/audit/run-store.js';
+import { finishAttempt, insertAttempt } from '../../src/audit/task-run-store.js';
 import { runProject } from '../../src/run/run-project.js';
 import { openWarehouse } from '../../src/db/connection.js';
 

@@ -2,7 +2,8 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AttemptRow, RunRow } from '../../src/audit/run-store.js';
+import type { RunRow } from '../../src/audit/run-store.js';
+import type { AttemptRow } from '../../src/audit/task-run-store.js';
 import { repoRoot, runCli } from '../helpers/cli.js';
 import { createTestDatabase, smokeKinds, type TestDatabase } from '../helpers/test-databases.js';
 

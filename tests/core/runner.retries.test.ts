@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunReport } from '../../src/run/run-project.js';
-import type { AttemptRow, RunRow } from '../../src/audit/run-store.js';
+import type { RunRow } from '../../src/audit/run-store.js';
+import type { AttemptRow } from '../../src/audit/task-run-store.js';
 import { auditOf, runFixture } from '../helpers/run-fixture.js';
 import { createTestDatabase, targetKinds, type TestDatabase } from '../helpers/test-databases.js';
 

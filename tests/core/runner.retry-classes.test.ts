@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AttemptRow } from '../../src/audit/run-store.js';
+import type { AttemptRow } from '../../src/audit/task-run-store.js';
 import type { RunReport } from '../../src/run/run-project.js';
 import { fixtureHome } from '../helpers/cli.js';
 import { auditOf, runFixture } from '../helpers/run-fixture.js';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunReport } from '../../src/run/run-project.js';
-import type { AttemptRow } from '../../src/audit/run-store.js';
+import type { AttemptRow } from '../../src/audit/task-run-store.js';
 import { auditOf, runFixture } from '../helpers/run-fixture.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-databases.js';
 

@@ -1,5 +1,6 @@
 import { runProject, type RunReport, type RunRequest } from '../../src/run/run-project.js';
-import type { AttemptRow, RunRow } from '../../src/audit/run-store.js';
+import type { RunRow } from '../../src/audit/run-store.js';
+import type { AttemptRow } from '../../src/audit/task-run-store.js';
 import { fixtureHome } from './cli.js';
 import type { TestDatabase } from './test-databases.js';
 

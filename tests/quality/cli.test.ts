@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunRow } from '../../src/audit/run-store.js';
-import type { DqResultRow } from '../../src/audit/dq-result-store.js';
-import type { CheckResult } from '../../src/quality/types.js';
+import type { CheckResult, DqResultRow } from '../../src/core/check-result.js';
 import { fixtureHome, runCli } from '../helpers/cli.js';
 import { createTestDatabase, targetKinds, type TestDatabase } from '../helpers/test-databases.js';
 

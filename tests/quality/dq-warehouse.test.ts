@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DqResultRow } from '../../src/audit/dq-result-store.js';
-import type { CheckResult } from '../../src/quality/types.js';
+import type { CheckResult, DqResultRow } from '../../src/core/check-result.js';
 import { repoRoot, runCli } from '../helpers/cli.js';
 import { createTestDatabase, targetKinds, type TestDatabase } from '../helpers/test-databases.js';
 

@@ -3,7 +3,8 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { AttemptRow, RunRow } from '../../src/audit/run-store.js';
+import type { RunRow } from '../../src/audit/run-store.js';
+import type { AttemptRow } from '../../src/audit/task-run-store.js';
 import { cliPath, collect, fixtureHome, repoRoot, runCli, startCli } from '../helpers/cli.js';
 import { createTestDatabase, targetKinds, type TestDatabase } from '../helpers/test-databases.js';
 

@@ -1,7 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { AttemptRow, RunRow } from '../../src/audit/run-store.js';
+import type { RunRow } from '../../src/audit/run-store.js';
+import type { AttemptRow } from '../../src/audit/task-run-store.js';
 import { fixtureHome, runCli } from '../helpers/cli.js';
 import { createTestDatabase, targetKinds, type TestDatabase } from '../helpers/test-databases.js';
 

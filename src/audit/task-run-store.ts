@@ -1,0 +1,111 @@
+import type { Warehouse } from '../db/connection.js';
+import type { AttemptStatus } from '../core/types.js';
+
+/** dwh.etl_task_runs: one row per attempt of a task in a run (see core/types.ts, "attempt"). */
+
+/** One row of dwh.etl_task_runs as read back. */
+export interface AttemptRow {
+  run_id: number;
+  task_name: string;
+  attempt: number;
+  status: AttemptStatus;
+  started_at: Date;
+  ended_at: Date | null;
+  error_message: string | null;
+  records: number;
+  rejected: number;
+}
+
+/** The task, run and number that identify one attempt. */
+export interface AttemptKey {
+  runId: number;
+  task: string;
+  attempt: number;
+}
+
+/** Records an attempt: `running` when it starts, or already ended (`disabled`, `upstream_failed`). */
+export async function insertAttempt(
+  warehouse: Warehouse,
+  attempt: AttemptKey & { status: AttemptStatus; errorMessage?: string | null },
+): Promise<void> {
+  const finished = attempt.status !== 'running';
+  await warehouse.query(
+    `insert into dwh.etl_task_runs (run_id, task_name, attempt, status, error_message, ended_at)
+     values ($1, $2, $3, $4, $5, case when $6::boolean then now() end)`,
+    [attempt.runId, attempt.task, attempt.attempt, attempt.status, attempt.errorMessage ?? null, finished],
+  );
+}
+
+export async function finishAttempt(
+  warehouse: Warehouse,
+  attempt: AttemptKey & {
+    status: AttemptStatus;
+    records: number;
+    /** (Default: 0) */
+    rejected?: number;
+    errorMessage: string | null;
+  },
+): Promise<void> {
+  await warehouse.query(
+    `update dwh.etl_task_runs set status = $4, records = $5, rejected = $6, error_message = $7, ended_at = now()
+     where run_id = $1 and task_name = $2 and attempt = $3`,
+    [
+      attempt.runId,
+      attempt.task,
+      attempt.attempt,
+      attempt.status,
+      attempt.records,
+      attempt.rejected ?? 0,
+      attempt.errorMessage,
+    ],
+  );
+}
+
+/** The attempts of these runs, each run's in the order they started. */
+export async function listAttempts(
+  warehouse: Pick<Warehouse, 'query'>,
+  runIds: number[],
+): Promise<AttemptRow[]> {
+  if (runIds.length === 0) return [];
+  return warehouse.query<AttemptRow>(
+    `select * from dwh.etl_task_runs where run_id = any($1::bigint[]) order by run_id, started_at, task_name, attempt`,
+    [runIds],
+  );
+}
+
+/** The records of a run's successful attempts: what a run that is still going has loaded so far. */
+export async function successfulAttemptRecords(
+  warehouse: Pick<Warehouse, 'query'>,
+  runId: number,
+): Promise<number> {
+  const [row] = await warehouse.query<{ n: number }>(
+    `select coalesce(sum(records), 0)::bigint as n from dwh.etl_task_runs where run_id = $1 and status = 'success'`,
+    [runId],
+  );
+  return Number(row?.n ?? 0);
+}
+
+/** The attempts still `running` of runs that crashed become `failed`, saying why. */
+export async function failAttemptsOfCrashedRuns(warehouse: Warehouse, runIds: number[]): Promise<void> {
+  await warehouse.query(
+    `update dwh.etl_task_runs set status = 'failed', ended_at = now(),
+       error_message = 'the run crashed while this attempt was running'
+     where run_id = any($1::bigint[]) and status = 'running'`,
+    [runIds],
+  );
+}
+
+/**
+ * The statement that ends an attempt whose process is about to be stopped by its watchdog (see
+ * blockedRunStatements in run-store.ts): only while it is still `running`.
+ */
+export function failBlockedAttemptSql(
+  attempt: AttemptKey,
+  message: string,
+): { text: string; values: unknown[] } {
+  return {
+    text: `update dwh.etl_task_runs set status = 'failed', ended_at = now(), error_message = $4
+             where run_id = $1 and task_name = $2 and attempt = $3 and status = 'running'`,
+    values: [attempt.runId, attempt.task, attempt.attempt, message],
+  };
+}
