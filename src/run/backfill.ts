@@ -20,7 +20,9 @@ import {
   type BackfillRow,
   type BackfillWindowRow,
 } from '../audit/backfill-store.js';
-import { formatDuration, planBackfillWindows } from './backfill-windows.js';
+// the progress line repeats every window: whole seconds (`4 s`, `1 m 05 s`) read better there
+import { formatShortDuration as formatDuration } from '../present/durations.js';
+import { planBackfillWindows } from './backfill-windows.js';
 
 export interface BackfillRequest {
   /** `<name>` or `<group>/<name>`. */
