@@ -7,9 +7,6 @@ import { failBlockedAttemptSql, type AttemptKey } from './task-run-store.js';
 
 /** dwh.etl_runs: one row per run (see core/types.ts, "run"). Attempts are in task-run-store.ts. */
 
-// The attempt hooks of the run orchestrator import these from here; they are stored by task-run-store.ts.
-export { finishAttempt, insertAttempt } from './task-run-store.js';
-
 /** One row of dwh.etl_runs as read back. */
 export interface RunRow {
   run_id: number;

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { parseCliDate } from '../audit/window.js';
-import { formatTable, toJson } from './format-table.js';
+import { toJson } from '../present/json.js';
+import { formatTable } from '../present/text-table.js';
 
 export function registerDq(program: Command): void {
   program

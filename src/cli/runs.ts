@@ -1,7 +1,7 @@
 import { Option, type Command } from 'commander';
 import { UsageError } from '../core/errors.js';
 import type { RunStatus } from '../core/types.js';
-import { toJson } from './format-table.js';
+import { toJson } from '../present/json.js';
 import { withWarehouse } from './with-warehouse.js';
 
 interface RunsOptions {

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { DwhError, EXIT, errorMessage } from '../core/errors.js';
-import { formatTable, toJson } from './format-table.js';
+import { toJson } from '../present/json.js';
+import { formatTable } from '../present/text-table.js';
 import { withWarehouse } from './with-warehouse.js';
 
 export function registerSql(program: Command): void {

@@ -1,8 +1,14 @@
-import { formatBytes, formatCount, formatDuration, formatInstant, formatPercent } from './format.js';
+import { formatDuration } from '../present/durations.js';
+import { formatInstant, type InstantOptions } from '../present/instants.js';
+import { formatBytes, formatCount, formatPercent } from '../present/numbers.js';
+import { textTableLines } from '../present/text-table.js';
 import type { MonitorReport } from './monitor-report.js';
 import type { Section } from './pg-health.js';
 import { formatGrowth } from './size-history.js';
 import { colourStatus } from './terminal-colour.js';
+
+/** Instants in table cells take the compact form of console tables (`2026-11-22 03:00:01Z`). */
+const IN_TABLE: InstantOptions = { zone: 'Z' };
 
 /** `dwh monitor` as text: a table of projects, then one block per health section. */
 export function monitorText(report: MonitorReport, colour: boolean): string {
@@ -19,7 +25,7 @@ export function monitorText(report: MonitorReport, colour: boolean): string {
     schedule: p.schedule ?? '—',
     state: p.lateness.state,
     late: p.lateness.lateByMs === null ? '' : formatDuration(p.lateness.lateByMs),
-    'last success': formatInstant(p.lastSuccess?.startedAt ?? null),
+    'last success': formatInstant(p.lastSuccess?.startedAt ?? null, IN_TABLE),
     'last run': p.lastRun ? `${p.lastRun.runId} ${p.lastRun.status}` : '—',
     failures: `${p.recentFailures}/${p.recentRuns}`,
     duration: `${formatDuration(p.trends.duration.recent)} (before ${formatDuration(p.trends.duration.baseline)})${p.trends.duration.slowingDown ? ' SLOWER' : ''}`,
@@ -56,7 +62,7 @@ export function monitorText(report: MonitorReport, colour: boolean): string {
           t.deadRatio === null
             ? formatCount(t.deadRows)
             : `${formatCount(t.deadRows)} (${formatPercent(t.deadRatio)})`,
-        'last vacuum': formatInstant(t.lastVacuum),
+        'last vacuum': formatInstant(t.lastVacuum, IN_TABLE),
         'ins/upd/del':
           t.inserted === null
             ? '—'
@@ -105,17 +111,13 @@ export function monitorText(report: MonitorReport, colour: boolean): string {
   return `${out.join('\n')}\n`;
 }
 
-/** Padded columns; `paint` may colour a cell after padding so escape codes do not break the alignment. */
+/** A table inside a section of the report, indented under its title. */
 function table<Row extends Record<string, string>>(
   rows: Row[],
-  paint: (key: string, padded: string, row: Row) => string = (_k, v) => v,
+  paint?: (key: string, padded: string, row: Row) => string,
 ): string[] {
-  const keys = Object.keys(rows[0]!);
-  const widths = keys.map((k) => Math.max(k.length, ...rows.map((r) => r[k]!.length)));
-  const line = (cells: string[]) => `  ${cells.join('  ')}`.trimEnd();
-  return [
-    line(keys.map((k, i) => k.padEnd(widths[i]!))),
-    line(widths.map((w) => '-'.repeat(w))),
-    ...rows.map((r) => line(keys.map((k, i) => paint(k, r[k]!.padEnd(widths[i]!), r)))),
-  ];
+  return textTableLines(rows, {
+    indent: '  ',
+    ...(paint && { paint: (key: string, padded: string, index: number) => paint(key, padded, rows[index]!) }),
+  });
 }

@@ -1,7 +1,15 @@
 import type { RunRow } from '../audit/run-store.js';
 import type { AttemptRow } from '../audit/task-run-store.js';
-import { formatCount, formatDuration, formatInstant, formatWindow } from './format.js';
+import { formatDuration } from '../present/durations.js';
+import { formatInstant, formatWindow, type InstantOptions } from '../present/instants.js';
+import { formatCount } from '../present/numbers.js';
+import { textTableLines } from '../present/text-table.js';
+import { oneLine } from '../present/text.js';
 import { colourStatus } from './terminal-colour.js';
+
+/** Instants take the compact form of console tables: `2026-05-31 06:00:00Z`. */
+const IN_TABLE: InstantOptions = { zone: 'Z' };
+const MAX_ERROR = 300;
 
 /**
  * `dwh runs` as a table: one line per run with its kind (`full` | `partial`); under a partial run, what it ran;
@@ -21,8 +29,8 @@ export function runsText(
       project: run.project_name,
       status: run.status,
       load: run.load_type,
-      window: formatWindow(run.start_load_date, run.end_load_date),
-      started: formatInstant(run.start_script_execution_time),
+      window: formatWindow(run.start_load_date, run.end_load_date, IN_TABLE),
+      started: formatInstant(run.start_script_execution_time, IN_TABLE),
       duration: end
         ? formatDuration(end.getTime() - run.start_script_execution_time.getTime())
         : `${formatDuration(now - run.start_script_execution_time.getTime())}…`,
@@ -33,28 +41,14 @@ export function runsText(
       version: run.script_version,
     };
   });
-  const keys = Object.keys(rows[0]!) as (keyof (typeof rows)[number])[];
-  const right = new Set(['run', 'duration', 'records']);
-  const widths = keys.map((k) => Math.max(k.length, ...rows.map((r) => r[k].length)));
-  const pad = (k: string, v: string, w: number) => (right.has(k) ? v.padStart(w) : v.padEnd(w));
-  const lines = [
-    keys
-      .map((k, i) => pad(k, k, widths[i]!))
-      .join('  ')
-      .trimEnd(),
-    widths.map((w) => '-'.repeat(w)).join('  '),
-  ];
+  const [head, rule, ...runLines] = textTableLines(rows, {
+    alignRight: ['run', 'duration', 'records'],
+    paint: (key, padded, index) =>
+      key === 'status' ? colourStatus(runs[index]!.status, padded, colour) : padded,
+  });
+  const lines = [head!, rule!];
   runs.forEach((run, index) => {
-    const row = rows[index]!;
-    lines.push(
-      keys
-        .map((k, i) => {
-          const cell = pad(k, row[k], widths[i]!);
-          return k === 'status' ? colourStatus(run.status, cell, colour) : cell;
-        })
-        .join('  ')
-        .trimEnd(),
-    );
+    lines.push(runLines[index]!);
     if (run.run_kind === 'partial')
       lines.push(
         `    partial: ${run.selected_tasks?.length ? `only ${run.selected_tasks.join(', ')}` : 'tasks were skipped'}` +
@@ -67,19 +61,14 @@ export function runsText(
       const status = colourStatus(a.status, a.status, colour);
       lines.push(
         `    ${a.task_name} #${a.attempt} ${status} ${seconds}, ${formatCount(Number(a.records))} records` +
-          (a.error_message ? ` — ${oneLine(a.error_message)}` : ''),
+          (a.error_message ? ` — ${oneLine(a.error_message, MAX_ERROR)}` : ''),
       );
     }
     if (
       run.error_message &&
       !shown.some((a) => a.error_message && run.error_message!.includes(a.error_message))
     )
-      lines.push(`    error: ${oneLine(run.error_message)}`);
+      lines.push(`    error: ${oneLine(run.error_message, MAX_ERROR)}`);
   });
   return `${lines.join('\n')}\n`;
-}
-
-function oneLine(text: string): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > 300 ? `${flat.slice(0, 300)}…` : flat;
 }

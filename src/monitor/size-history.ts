@@ -1,6 +1,6 @@
+import { formatBytes } from '../present/numbers.js';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { formatBytes } from './format.js';
 import type { TableHealth } from './pg-health.js';
 
 /**

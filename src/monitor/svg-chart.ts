@@ -1,5 +1,6 @@
-import { formatDuration, formatInstant } from './format.js';
-import { html, type SafeHtml } from './html.js';
+import { formatDuration } from '../present/durations.js';
+import { html, type SafeHtml } from '../present/html.js';
+import { formatInstant } from '../present/instants.js';
 
 /**
  * Small inline SVG charts: no script, no library, readable without colour (every bar has a <title> tooltip and

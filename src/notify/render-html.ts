@@ -1,5 +1,5 @@
-import { checkSummaryLine, escapeHtml } from './format.js';
-import type { EmailContent } from './run-email.js';
+import { html, type SafeHtml } from '../present/html.js';
+import { checkSummaryLine, type EmailContent } from './email-content.js';
 
 const STATUS_COLOURS: Record<EmailContent['status'], string> = { success: '#1a7f37', failed: '#cf222e' };
 const TASK_STATUS_COLOURS: Record<string, string> = {
@@ -16,94 +16,110 @@ const CELL = 'padding:4px 8px;border:1px solid #d0d7de;text-align:left;vertical-
 const PRE =
   'background:#f6f8fa;padding:8px;border:1px solid #d0d7de;font-size:12px;white-space:pre-wrap;word-break:break-all';
 
+const th = (text: string) => html`<th style="${CELL};background:#f6f8fa">${text}</th>`;
+const td = (content: string | SafeHtml) => html`<td style="${CELL}">${content}</td>`;
+const coloured = (colour: string, text: string) => html`<span style="color:${colour}">${text}</span>`;
+
+/** A table with a header row; one `<tr>` a line, so the raw mail stays readable. */
+function table(section: string, head: string[], rows: (string | SafeHtml)[][]): SafeHtml {
+  return html`<table style="border-collapse:collapse" data-section="${section}">
+    <tr>
+      ${head.map(th)}
+    </tr>
+    ${rows.map(
+      (cells) =>
+        html`<tr>
+          ${cells.map(td)}
+        </tr> `,
+    )}
+  </table>`;
+}
+
+function tasks(content: EmailContent): SafeHtml {
+  if (content.tasks.length === 0) return html`<p>(no task ran)</p>`;
+  return table(
+    'tasks',
+    ['Task', 'Status', 'Attempts', 'Duration', 'Records', 'Error'],
+    content.tasks.map((t) => [
+      t.name,
+      coloured(TASK_STATUS_COLOURS[t.status] ?? '#1f2328', t.status),
+      String(t.attempts),
+      t.duration,
+      t.records,
+      t.error,
+    ]),
+  );
+}
+
+function warnings(content: EmailContent): SafeHtml {
+  if (!content.warnings.length) return html``;
+  return html`<h3>Warnings</h3>
+    <ul data-section="warnings">
+      ${content.warnings.map((w) => html`<li><b>${w.task}</b>: ${w.text}</li> `)}
+    </ul> `;
+}
+
+function checks(content: EmailContent): SafeHtml {
+  if (!content.checks) return html``;
+  const { rows } = content.checks;
+  const failed = rows.length
+    ? html` ${table(
+        'checks',
+        [
+          'Check',
+          'Status',
+          'Severity',
+          'Table',
+          'Observed',
+          'Threshold',
+          'Failing rows',
+          'Attempt',
+          'Message',
+        ],
+        rows.map((c) => [
+          c.name,
+          coloured(CHECK_STATUS_COLOURS[c.status] ?? '#1f2328', c.status),
+          c.severity,
+          c.table,
+          c.observed,
+          c.threshold,
+          c.failingRows,
+          c.attempt,
+          c.message,
+        ]),
+      )}`
+    : html``;
+  return html`<h3>Data quality</h3>
+    <p>${checkSummaryLine(content.checks)}</p>
+    ${failed} `;
+}
+
+/** A titled block of preformatted text: an error with its stack, or a log tail. */
+const block = (title: string, text: string) =>
+  html`<h3>${title}</h3>
+    <pre style="${PRE}">${text}</pre> `;
+
 /** The HTML body, with inline styles only (mail clients drop style sheets). Every text is escaped. */
 export function renderHtml(content: EmailContent): string {
-  const e = escapeHtml;
-  const parts: string[] = [
-    '<!doctype html>',
-    `<html><head><meta charset="utf-8"><title>${e(content.subject)}</title></head>`,
-    '<body style="font-family:Arial,Helvetica,sans-serif;font-size:14px;color:#1f2328">',
-    `<h2 style="color:${STATUS_COLOURS[content.status]}">${e(content.heading)}</h2>`,
-    '<table style="border-collapse:collapse" data-section="info">',
-    ...content.info.map(
-      ([label, value]) =>
-        `<tr><th style="${CELL};background:#f6f8fa">${e(label)}</th><td style="${CELL}">${e(value)}</td></tr>`,
-    ),
-    '</table>',
-    '<h3>Tasks</h3>',
-  ];
-  if (content.tasks.length === 0) parts.push('<p>(no task ran)</p>');
-  else {
-    const head = ['Task', 'Status', 'Attempts', 'Duration', 'Records', 'Error'];
-    parts.push(
-      '<table style="border-collapse:collapse" data-section="tasks">',
-      `<tr>${head.map((h) => `<th style="${CELL};background:#f6f8fa">${h}</th>`).join('')}</tr>`,
-      ...content.tasks.map((t) => {
-        const colour = TASK_STATUS_COLOURS[t.status] ?? '#1f2328';
-        const cells = [
-          e(t.name),
-          `<span style="color:${colour}">${e(t.status)}</span>`,
-          e(String(t.attempts)),
-          e(t.duration),
-          e(t.records),
-          e(t.error),
-        ];
-        return `<tr>${cells.map((c) => `<td style="${CELL}">${c}</td>`).join('')}</tr>`;
-      }),
-      '</table>',
-    );
-  }
-  if (content.warnings.length) {
-    parts.push(
-      '<h3>Warnings</h3>',
-      '<ul data-section="warnings">',
-      ...content.warnings.map((w) => `<li><b>${e(w.task)}</b>: ${e(w.text)}</li>`),
-      '</ul>',
-    );
-  }
-  if (content.checks) {
-    const { rows } = content.checks;
-    parts.push('<h3>Data quality</h3>', `<p>${e(checkSummaryLine(content.checks))}</p>`);
-    if (rows.length) {
-      const head = [
-        'Check',
-        'Status',
-        'Severity',
-        'Table',
-        'Observed',
-        'Threshold',
-        'Failing rows',
-        'Attempt',
-        'Message',
-      ];
-      parts.push(
-        '<table style="border-collapse:collapse" data-section="checks">',
-        `<tr>${head.map((h) => `<th style="${CELL};background:#f6f8fa">${h}</th>`).join('')}</tr>`,
-        ...rows.map((c) => {
-          const colour = CHECK_STATUS_COLOURS[c.status] ?? '#1f2328';
-          const cells = [
-            e(c.name),
-            `<span style="color:${colour}">${e(c.status)}</span>`,
-            e(c.severity),
-            e(c.table),
-            e(c.observed),
-            e(c.threshold),
-            e(c.failingRows),
-            e(c.attempt),
-            e(c.message),
-          ];
-          return `<tr>${cells.map((cell) => `<td style="${CELL}">${cell}</td>`).join('')}</tr>`;
-        }),
-        '</table>',
-      );
-    }
-  }
-  for (const error of content.errors) {
-    parts.push(`<h3>${e(error.title)}</h3>`, `<pre style="${PRE}">${e(error.detail)}</pre>`);
-  }
-  for (const log of content.logs) {
-    parts.push(`<h3>${e(log.title)}</h3>`, `<pre style="${PRE}">${e(log.text)}</pre>`);
-  }
-  parts.push('</body></html>');
-  return parts.join('\n');
+  return html`<!doctype html>
+    <html>
+      <head>
+        <meta charset="utf-8" />
+        <title>${content.subject}</title>
+      </head>
+      <body style="font-family:Arial,Helvetica,sans-serif;font-size:14px;color:#1f2328">
+        <h2 style="color:${STATUS_COLOURS[content.status]}">${content.heading}</h2>
+        <table style="border-collapse:collapse" data-section="info">
+          ${content.info.map(
+            ([label, value]) =>
+              html`<tr>
+                ${th(label)}${td(value)}
+              </tr> `,
+          )}
+        </table>
+        <h3>Tasks</h3>
+        ${tasks(content)}
+        ${warnings(content)}${checks(content)}${content.errors.map((e) => block(e.title, e.detail))}${content.logs.map((l) => block(l.title, l.text))}
+      </body>
+    </html>`.value;
 }

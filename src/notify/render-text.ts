@@ -1,37 +1,31 @@
-import { checkSummaryLine } from './format.js';
-import type { EmailContent } from './run-email.js';
-
-const TASK_COLUMNS = ['task', 'status', 'attempts', 'duration', 'records', 'error'] as const;
-const CHECK_COLUMNS = [
-  'check',
-  'status',
-  'severity',
-  'table',
-  'observed',
-  'threshold',
-  'failing rows',
-  'attempt',
-  'message',
-] as const;
+import { textTableLines } from '../present/text-table.js';
+import { checkSummaryLine, type EmailContent } from './email-content.js';
 
 /** The plain-text body: aligned info lines, a task table, the errors and the log blocks. */
 export function renderText(content: EmailContent): string {
   const lines: string[] = [content.heading, ''];
-  const labelWidth = Math.max(...content.info.map(([label]) => label.length));
-  for (const [label, value] of content.info) lines.push(`${label.padEnd(labelWidth)}  ${value}`);
+  lines.push(
+    ...textTableLines(
+      content.info.map(([label, value]) => ({ label, value })),
+      { header: false },
+    ),
+  );
 
   lines.push('', 'Tasks', '');
   if (content.tasks.length === 0) lines.push('(no task ran)');
   else {
-    const rows = content.tasks.map((t) => [
-      t.name,
-      t.status,
-      String(t.attempts),
-      t.duration,
-      t.records,
-      t.error.replace(/\s+/g, ' '),
-    ]);
-    lines.push(...table(TASK_COLUMNS, rows));
+    lines.push(
+      ...textTableLines(
+        content.tasks.map((t) => ({
+          task: t.name,
+          status: t.status,
+          attempts: String(t.attempts),
+          duration: t.duration,
+          records: t.records,
+          error: t.error,
+        })),
+      ),
+    );
   }
 
   if (content.warnings.length) {
@@ -44,19 +38,18 @@ export function renderText(content: EmailContent): string {
     if (rows.length) {
       lines.push(
         '',
-        ...table(
-          CHECK_COLUMNS,
-          rows.map((c) => [
-            c.name,
-            c.status,
-            c.severity,
-            c.table,
-            c.observed,
-            c.threshold,
-            c.failingRows,
-            c.attempt,
-            c.message,
-          ]),
+        ...textTableLines(
+          rows.map((c) => ({
+            check: c.name,
+            status: c.status,
+            severity: c.severity,
+            table: c.table,
+            observed: c.observed,
+            threshold: c.threshold,
+            'failing rows': c.failingRows,
+            attempt: c.attempt,
+            message: c.message,
+          })),
         ),
       );
     }
@@ -65,18 +58,4 @@ export function renderText(content: EmailContent): string {
   for (const error of content.errors) lines.push('', error.title, '', error.detail);
   for (const log of content.logs) lines.push('', log.title, '', log.text);
   return `${lines.join('\n')}\n`;
-}
-
-function table(head: readonly string[], rows: string[][]): string[] {
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
-  const line = (cells: readonly string[]) =>
-    cells
-      .map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i]!)))
-      .join('  ')
-      .trimEnd();
-  return [
-    line(head),
-    line(widths.map((w) => '-'.repeat(w))),
-    ...rows.map((row) => line(row.map((c) => c.replace(/\s+/g, ' ')))),
-  ];
 }

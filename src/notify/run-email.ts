@@ -2,7 +2,11 @@ import type { DqResultRow } from '../core/check-result.js';
 import type { TaskOutcome } from '../core/runner.js';
 import type { LoadWindow } from '../core/types.js';
 import { redactText } from '../logging/redact.js';
-import { formatBound, formatCount, formatDuration, formatInstant, truncate } from './format.js';
+import { formatDuration } from '../present/durations.js';
+import { formatInstant, formatWindow, type WindowOptions } from '../present/instants.js';
+import { formatCount } from '../present/numbers.js';
+import { oneLine, truncate } from '../present/text.js';
+import type { CheckSummary, EmailContent, ErrorBlock, LogBlock, TaskRow } from './email-content.js';
 import { renderHtml } from './render-html.js';
 import { renderText } from './render-text.js';
 
@@ -25,64 +29,6 @@ export interface RunEmailInfo {
   gitSha: string | null;
 }
 
-/** One row of the task table. */
-export interface TaskRow {
-  name: string;
-  status: string;
-  attempts: number;
-  duration: string;
-  records: string;
-  error: string;
-}
-
-/** One data quality check that did not pass, and the summary of all checks of the run. */
-export interface CheckRow {
-  name: string;
-  type: string;
-  table: string;
-  severity: string;
-  status: string;
-  observed: string;
-  threshold: string;
-  failingRows: string;
-  message: string;
-  /** `task #attempt` the result belongs to, or '' for checks run outside a task. */
-  attempt: string;
-}
-
-export interface CheckSummary {
-  total: number;
-  passed: number;
-  rows: CheckRow[];
-  /** `task #attempt` of tasks whose checks are from a retry (only the last attempt's results are counted). */
-  retried: string[];
-}
-
-export interface ErrorBlock {
-  title: string;
-  detail: string;
-}
-
-export interface LogBlock {
-  title: string;
-  text: string;
-}
-
-/** Everything a renderer needs; every string is already redacted. */
-export interface EmailContent {
-  subject: string;
-  heading: string;
-  status: 'success' | 'failed';
-  info: [label: string, value: string][];
-  tasks: TaskRow[];
-  /** What tasks reported as warnings (e.g. facts mapped to the unknown member), one line each. */
-  warnings: { task: string; text: string }[];
-  /** Null when the run executed no data quality check. */
-  checks: CheckSummary | null;
-  errors: ErrorBlock[];
-  logs: LogBlock[];
-}
-
 export interface RenderedEmail {
   subject: string;
   text: string;
@@ -92,6 +38,8 @@ export interface RenderedEmail {
 const MAX_TABLE_ERROR = 300;
 const MAX_ERROR_DETAIL = 20_000;
 const MAX_SUBJECT_ERROR = 120;
+/** Hourly windows read `2026-11-21 13:00 UTC → 2026-11-21 14:00 UTC` in the subject and the info table. */
+const WINDOW: WindowOptions = { trimSeconds: true };
 
 /**
  * The mail about one run, built up piece by piece as the run's parts become known (general info, one row per
@@ -166,9 +114,9 @@ export class RunEmail {
     const rows = `${formatCount(info.records)} ${info.records === 1 ? 'row' : 'rows'}`;
     const base =
       `[dwh][${info.environment}] ${info.status === 'success' ? 'SUCCESS' : 'FAILED'} ${info.project} ` +
-      `${formatBound(info.window.start)} → ${formatBound(info.window.end)} (${rows})`;
+      `${formatWindow(info.window.start, info.window.end, WINDOW)} (${rows})`;
     if (info.status === 'success' || !this.summaryError) return base;
-    return `${base}: ${truncate(this.summaryError.replace(/\s+/g, ' '), MAX_SUBJECT_ERROR)}`;
+    return `${base}: ${oneLine(this.summaryError, MAX_SUBJECT_ERROR)}`;
   }
 
   content(): EmailContent {
@@ -185,7 +133,7 @@ export class RunEmail {
         ['Status', info.status.toUpperCase()],
         ['Run id', String(info.runId)],
         ['Load type', window.loadType === 'F' ? 'F (full)' : 'I (incremental)'],
-        ['Window', `${formatBound(window.start)} → ${formatBound(window.end)}`],
+        ['Window', formatWindow(window.start, window.end, WINDOW)],
         ['Previous max date', formatInstant(window.previousMaxDate)],
         ['Data min date', formatInstant(info.dataMinDate)],
         ['Data max date', formatInstant(info.dataMaxDate)],

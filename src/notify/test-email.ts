@@ -3,7 +3,9 @@ import type { ResolvedConfig } from '../core/config.js';
 import { ConfigError, UsageError } from '../core/errors.js';
 import { bareAddress } from '../core/email-address.js';
 import { describeSmtp, loadEmailSettings } from './email-settings.js';
-import { escapeHtml, formatInstant } from './format.js';
+import { html } from '../present/html.js';
+import { formatInstant } from '../present/instants.js';
+import { textTableLines } from '../present/text-table.js';
 import { sendEmail, type SendReceipt } from './smtp-send.js';
 
 export interface TestEmailReport {
@@ -47,11 +49,16 @@ export async function sendTestEmail(
   const lines = [
     'This is a test message from dwh: the SMTP settings work.',
     '',
-    `Environment  ${settings.environment}`,
-    `Server       ${server}`,
-    `Sender       ${settings.smtp.from}`,
-    `Host         ${os.hostname()}`,
-    `Sent at      ${formatInstant(sentAt)}`,
+    ...textTableLines(
+      [
+        { label: 'Environment', value: settings.environment },
+        { label: 'Server', value: server },
+        { label: 'Sender', value: settings.smtp.from },
+        { label: 'Host', value: os.hostname() },
+        { label: 'Sent at', value: formatInstant(sentAt) },
+      ],
+      { header: false },
+    ),
   ];
   const receipt = await sendEmail(
     settings.smtp,
@@ -59,7 +66,7 @@ export async function sendTestEmail(
       to,
       subject,
       text: `${lines.join('\n')}\n`,
-      html: `<pre>${escapeHtml(lines.join('\n'))}</pre>`,
+      html: html`<pre>${lines.join('\n')}</pre>`.value,
     },
     options.log ? { log: options.log } : {},
   );

@@ -26,12 +26,3 @@ export function planBackfillWindows(start: Date, end: Date, loadDays: number): B
   }
   return windows;
 }
-
-/** `1 m 05 s`-style remaining time for the progress line. */
-export function formatDuration(ms: number): string {
-  const seconds = Math.max(0, Math.round(ms / 1000));
-  if (seconds < 60) return `${seconds} s`;
-  const minutes = Math.floor(seconds / 60);
-  if (minutes < 60) return `${minutes} m ${String(seconds % 60).padStart(2, '0')} s`;
-  return `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, '0')} m`;
-}

@@ -18,7 +18,9 @@ import {
   type BackfillRow,
   type BackfillWindowRow,
 } from '../audit/backfill-store.js';
-import { formatDuration, planBackfillWindows } from './backfill-windows.js';
+// the progress line repeats every window: whole seconds (`4 s`, `1 m 05 s`) read better there
+import { formatShortDuration as formatDuration } from '../present/durations.js';
+import { planBackfillWindows } from './backfill-windows.js';
 import { executeRun } from './execute-run.js';
 import { planWindow } from './plan-window.js';
 import { loadRunConfig } from './run-project.js';

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { applyDdlHistory } from '../audit/ddl-history.js';
-import { finishAttempt, insertAttempt } from '../audit/run-store.js';
+import { finishAttempt, insertAttempt } from '../audit/task-run-store.js';
 import { createConnectorRegistry } from '../connectors/registry.js';
 import type { ResolvedConfig } from '../core/config.js';
 import { errorDetail, errorMessage } from '../core/errors.js';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatDuration, planBackfillWindows } from '../../src/run/backfill-windows.js';
+import { formatShortDuration as formatDuration } from '../../src/present/durations.js';
+import { planBackfillWindows } from '../../src/run/backfill-windows.js';
 
 const d = (text: string) => new Date(`${text}T00:00:00Z`);
 const days = (windows: ReturnType<typeof planBackfillWindows>) =>

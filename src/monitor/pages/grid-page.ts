@@ -1,5 +1,7 @@
-import { formatCount, formatDuration, formatInstant, formatRelative, formatWindow } from '../format.js';
-import { href, html } from '../html.js';
+import { formatDuration } from '../../present/durations.js';
+import { href, html } from '../../present/html.js';
+import { formatInstant, formatRelative, formatWindow } from '../../present/instants.js';
+import { formatCount } from '../../present/numbers.js';
 import type { ProjectHealth } from '../project-health.js';
 import type { RunSummary } from '../run-history.js';
 import { TREND_RECENT_RUNS } from '../run-stats.js';

@@ -1,5 +1,7 @@
-import { formatBytes, formatCount, formatDuration, formatInstant, formatPercent } from '../format.js';
-import { href, html, type SafeHtml } from '../html.js';
+import { formatDuration } from '../../present/durations.js';
+import { href, html, type SafeHtml } from '../../present/html.js';
+import { formatInstant } from '../../present/instants.js';
+import { formatBytes, formatCount, formatPercent } from '../../present/numbers.js';
 import type { MonitorReport } from '../monitor-report.js';
 import { formatGrowth } from '../size-history.js';
 import type { Section, SessionHealth } from '../pg-health.js';

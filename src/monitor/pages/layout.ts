@@ -1,7 +1,7 @@
-import { html, SafeHtml } from '../html.js';
+import { html, raw, type SafeHtml } from '../../present/html.js';
 
 /** Colours by status: runs, attempts, checks and lateness share one palette. A constant: trusted markup. */
-const STYLE = new SafeHtml(`
+const STYLE = raw(`
 :root { --ok:#2e9e4f; --fail:#d23a3a; --crash:#7b1f4b; --run:#3b82f6; --retry:#f0a020; --up:#f97316;
   --off:#b8bec6; --late:#d23a3a; --warn:#e0a800; --fg:#1d2330; --muted:#697386; --line:#e3e6ea; }
 * { box-sizing: border-box; }

@@ -1,4 +1,4 @@
-import { html } from '../html.js';
+import { html } from '../../present/html.js';
 import { page } from './layout.js';
 
 /** A page that explains instead of showing data: not found, the embedded database is busy, an error. */

@@ -1,5 +1,7 @@
-import { formatCount, formatDuration, formatInstant, formatPercent, formatWindow } from '../format.js';
-import { href, html } from '../html.js';
+import { formatDuration } from '../../present/durations.js';
+import { href, html } from '../../present/html.js';
+import { formatInstant, formatWindow } from '../../present/instants.js';
+import { formatCount, formatPercent } from '../../present/numbers.js';
 import type { ProjectHealth } from '../project-health.js';
 import { barChart } from '../svg-chart.js';
 import { runTitle } from './grid-page.js';

@@ -1,6 +1,8 @@
 import type { DqResults } from '../dq-results.js';
-import { formatCount, formatDuration, formatInstant, formatWindow } from '../format.js';
-import { href, html } from '../html.js';
+import { formatDuration } from '../../present/durations.js';
+import { href, html } from '../../present/html.js';
+import { formatInstant, formatWindow } from '../../present/instants.js';
+import { formatCount } from '../../present/numbers.js';
 import type { RunLogTail } from '../run-log-finder.js';
 import type { AttemptSummary, RunSummary } from '../run-history.js';
 import { timeline } from '../svg-chart.js';

@@ -1,6 +1,8 @@
 import type { RunningRun } from '../../audit/active-runs.js';
-import { formatCount, formatDuration, formatInstant } from '../format.js';
-import { href, html, type SafeHtml } from '../html.js';
+import { formatDuration } from '../../present/durations.js';
+import { href, html, type SafeHtml } from '../../present/html.js';
+import { formatInstant } from '../../present/instants.js';
+import { formatCount } from '../../present/numbers.js';
 
 /** Seconds between reloads of a page that shows a run in progress. */
 export const LIVE_REFRESH_SECONDS = 5;
