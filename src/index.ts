@@ -1,4 +1,8 @@
-/** The public API that projects import from 'dwh'. */
+/**
+ * 'dwh': what project files import to author a pipeline — projects, tasks and partial functions, the task
+ * context, errors, checks, loaders, connectors, mappings and the warehouse builders. Operating projects
+ * (running them from code, backfills, the dashboard, monitoring, e-mail, Docker, Airflow, cron) is 'dwh/ops'.
+ */
 export { defineProject, projectParametersSchema } from './core/define-project.js';
 export type { ProjectParameters, ProjectParametersInput } from './core/define-project.js';
 export { defineFactory, partial, task } from './core/task.js';
@@ -34,13 +38,6 @@ export {
 export { classifyError, isRetryable } from './core/retry-class.js';
 export type { RetryDecision } from './core/retry-class.js';
 export { quoteIdent } from './db/quote.js';
-export { runProjectPrinted as runProject } from './cli/run-console.js';
-export type { RunRequest, RunReport } from './run/run-project.js';
-export { startDashboard } from './monitor/dashboard-server.js';
-export type { Dashboard, DashboardOptions } from './monitor/dashboard-server.js';
-export { buildMonitorReport } from './monitor/monitor-report.js';
-export type { MonitorReport, ProjectStatus } from './monitor/monitor-report.js';
-export { loadCatalog } from './monitor/project-catalog.js';
 export {
   acceptedValues,
   expression,
@@ -58,7 +55,6 @@ export {
 } from './quality/constructors.js';
 export { runChecks, evaluateCheck, ChecksFailedError } from './quality/run-checks.js';
 export type { ChecksOutcome } from './quality/run-checks.js';
-export { listDqResults, listProjectDqResults } from './audit/dq-result-store.js';
 export { loadValidationFile } from './quality/validation-file.js';
 export type { CheckKind, CheckResult, CheckStatus, DqResultRow, Severity } from './core/check-result.js';
 export type { Check, CountSource, WindowSpec } from './quality/types.js';
@@ -86,11 +82,6 @@ export type {
 } from './transform/transform-rows.js';
 export { TransformError } from './transform/transform-error.js';
 export { CsvError } from './connectors/file/csv-reader.js';
-export { loadEmailSettings } from './notify/email-settings.js';
-export type { EmailSettings, RecipientGroup, SmtpSettings } from './notify/email-settings.js';
-export { EmailSendError, sendEmail } from './notify/smtp-send.js';
-export type { OutgoingEmail, SendReceipt } from './notify/smtp-send.js';
-export { sendTestEmail } from './notify/test-email.js';
 export { scdDimension } from './warehouse/scd-dimension.js';
 export type { DimensionLoadResult, ScdDimension, ScdDimensionOptions } from './warehouse/scd-dimension.js';
 export { factTable } from './warehouse/fact-table.js';
@@ -114,12 +105,3 @@ export { inTransaction } from './warehouse/transaction.js';
 export type { TxQuery } from './warehouse/transaction.js';
 export type { Sql, TableName } from './warehouse/sql.js';
 export { StagingCheckError, UnknownMembersError, WarehouseError } from './warehouse/warehouse-error.js';
-export { runBackfill } from './run/backfill.js';
-export type { BackfillReport, BackfillRequest } from './run/backfill.js';
-export { planBackfillWindows } from './run/backfill-windows.js';
-export type { BackfillWindow } from './audit/backfill-store.js';
-export { cronExpressionProblem, nextRunTimes } from './core/cron-expression.js';
-export { airflowDagFile, airflowGroupedDagFile } from './deploy/airflow-dag.js';
-export type { AirflowOperator, AirflowOptions } from './deploy/airflow-dag.js';
-export { buildProjectImage, runProjectContainer } from './deploy/docker-image.js';
-export type { DockerBuildRequest, DockerRunRequest } from './deploy/docker-image.js';

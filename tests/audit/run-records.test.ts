@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runProject } from '../../src/index.js';
+import { runProject } from '../../src/ops.js';
 import { fixtureHome } from '../helpers/cli.js';
 import { auditOf, runFixture } from '../helpers/run-fixture.js';
 import { createTestDatabase, targetKinds, type TestDatabase } from '../helpers/test-databases.js';

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { listDqResults, listProjectDqResults } from '../../src/index.js';
+import { listDqResults, listProjectDqResults } from '../../src/ops.js';
 import { runFixture } from '../helpers/run-fixture.js';
 import { createTestDatabase, targetKinds, type TestDatabase } from '../helpers/test-databases.js';
 
