@@ -4,13 +4,15 @@
  * is stuck): crash recovery may then mark the run crashed, and the monitor shows it as `lost`.
  */
 
+import { RUNTIME_VARIABLES, runtimeMs } from '../core/runtime-env.js';
+
 /** (Default heartbeat interval: 10 000 ms) */
-export const DEFAULT_HEARTBEAT_MS = 10_000;
+export const DEFAULT_HEARTBEAT_MS = RUNTIME_VARIABLES.DWH_HEARTBEAT_MS.defaultMs;
 export const MISSED_HEARTBEATS = 3;
 
+/** DWH_HEARTBEAT_MS, else the default; a value that is not a number of milliseconds is a ConfigError. */
 export function heartbeatInterval(env: NodeJS.ProcessEnv = process.env): number {
-  const value = Number(env.DWH_HEARTBEAT_MS ?? DEFAULT_HEARTBEAT_MS);
-  return Number.isFinite(value) && value > 0 ? value : DEFAULT_HEARTBEAT_MS;
+  return runtimeMs('DWH_HEARTBEAT_MS', env);
 }
 
 /** How old a heartbeat may be before its run counts as lost. Rows without an interval use the default. */

@@ -4,6 +4,7 @@ import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import { registerSecret, registerSecretsOf, urlPassword } from '../logging/redact.js';
 import { ConfigError, DwhError } from './errors.js';
+import { checkRuntimeVariables } from './runtime-env.js';
 import { zodToConfigError } from './zod-error.js';
 
 /** Where a dwh home keeps its parts. `DWH_HOME` overrides the upward search from the working directory. */
@@ -118,6 +119,9 @@ export function loadConfig(
   options: { environment?: string; cwd?: string; env?: NodeJS.ProcessEnv } = {},
 ): ResolvedConfig {
   const env = options.env ?? process.env;
+  // the tuning variables are read from this process's environment where they are used: a bad one stops every
+  // command here, before it does anything, rather than a run halfway
+  checkRuntimeVariables(process.env);
   const paths = resolvePaths(options.cwd, env);
   const file = path.relative(paths.home, paths.configFile) || paths.configFile;
   let raw: unknown = {};

@@ -33,6 +33,11 @@ export function runtimeMs(name: RuntimeVariable, env: NodeJS.ProcessEnv = proces
   return value;
 }
 
+/** Reads every tuning variable once, so a bad value stops a command before it does anything (exit 2). */
+export function checkRuntimeVariables(env: NodeJS.ProcessEnv = process.env): void {
+  for (const name of Object.keys(RUNTIME_VARIABLES) as RuntimeVariable[]) runtimeMs(name, env);
+}
+
 /** `DWH_DEBUG` set to anything but empty or 0: unexpected errors print their stack trace. */
 export function debugEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
   const value = env.DWH_DEBUG;

@@ -23,8 +23,6 @@ import type { RunReport } from './run-report.js';
 import type { RunSession } from './run-session.js';
 import { gitSha } from './git-sha.js';
 
-const HEARTBEAT_MS = heartbeatInterval();
-
 export interface ExecuteInput {
   config: ResolvedConfig;
   project: LoadedProject;
@@ -140,7 +138,7 @@ function openRunLog(
     runId: run.runId,
     warehouse: session.warehouse,
     lock: session.lock,
-    heartbeatMs: HEARTBEAT_MS,
+    heartbeatMs: heartbeatInterval(),
     log: () => log,
     logFile: run.logFile,
   });

@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
+import { runtimeMs } from '../core/runtime-env.js';
 import { blockedRunStatements } from '../audit/run-store.js';
 
 /**
@@ -32,8 +33,7 @@ export interface RunWatchdogOptions {
 const PING_MS = 100;
 
 export function watchdogGrace(env: NodeJS.ProcessEnv = process.env): number {
-  const value = Number(env.DWH_WATCHDOG_GRACE_MS ?? 30_000);
-  return Number.isFinite(value) && value >= 0 ? value : 30_000;
+  return runtimeMs('DWH_WATCHDOG_GRACE_MS', env);
 }
 
 export function startRunWatchdog(options: RunWatchdogOptions): RunWatchdog {

@@ -131,6 +131,15 @@ describe('cli: configuration errors name the file, key and value', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/unknown key\(s\) 'engin' \(did you mean 'engine'\?\); known: url, engine/);
   });
+  it('rejects a tuning variable that is not a number of milliseconds, before doing anything', async () => {
+    writeConfig('environments:\n  local:\n    database: {}\n');
+    const result = await runCli(['runs'], { env: { DWH_HOME: home, DWH_HEARTBEAT_MS: '10s' } });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(
+      /environment: DWH_HEARTBEAT_MS: must be a number of milliseconds ≥ 1 \(default 10000\) \(got "10s"\)/,
+    );
+  });
+
   it('reports invalid YAML with its line', async () => {
     writeConfig('environments:\n  local:\n    database: {\n  bad\n');
     const result = await runCli(['runs'], { env: { DWH_HOME: home } });
