@@ -2,6 +2,7 @@ import { Option, type Command } from 'commander';
 import type { LoadType } from '../core/types.js';
 import { parseCliDate } from '../audit/window.js';
 import { UsageError } from '../core/errors.js';
+import { envOption } from './env-option.js';
 
 export function registerBackfill(program: Command): void {
   program
@@ -24,7 +25,7 @@ export function registerBackfill(program: Command): void {
     )
     .option('--from-failed', 'continue the same backfill that stopped on a failed window')
     .option('--continue-on-failure', 'run the remaining windows after a failed one')
-    .option('--env <name>', 'environment of config/dwh.yaml')
+    .addOption(envOption())
     .option('-v, --verbose', "show every run's log lines too (they are always in the log files)")
     .addHelpText(
       'after',

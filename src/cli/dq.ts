@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { parseCliDate } from '../audit/window.js';
 import { toJson } from '../present/json.js';
 import { formatTable } from '../present/text-table.js';
+import { envOption } from './env-option.js';
 
 export function registerDq(program: Command): void {
   program
@@ -11,7 +12,7 @@ export function registerDq(program: Command): void {
     )
     .argument('<project>', 'project <name> or <group>/<name>')
     .option('--json', 'print the results as JSON')
-    .option('--env <name>', 'environment of config/dwh.yaml')
+    .addOption(envOption())
     .option('-s, --start-date <date>', "window start (default: the last successful run's window)")
     .option('-e, --end-date <date>', 'window end, exclusive')
     .addHelpText(

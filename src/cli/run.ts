@@ -2,6 +2,7 @@ import { Option, type Command } from 'commander';
 import type { LoadType } from '../core/types.js';
 import { parseCliDate } from '../audit/window.js';
 import { UsageError } from '../core/errors.js';
+import { envOption } from './env-option.js';
 
 export function registerRun(program: Command): void {
   program
@@ -22,7 +23,7 @@ export function registerRun(program: Command): void {
       '-e, --end-date <date>',
       'window end (exclusive), YYYY-MM-DD or ISO timestamp (UTC); default: today 00:00 UTC',
     )
-    .option('--env <name>', 'environment of config/dwh.yaml')
+    .addOption(envOption())
     .option('-t, --tasks <names>', 'comma-separated tasks to run; their dependencies are not pulled in')
     .option('--dry-run', 'print the plan (order, window, disabled tasks) and write nothing')
     .option('--no-email', 'send no e-mail for this run (etl_runs.email_status records the skip)')

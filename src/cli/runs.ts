@@ -3,6 +3,7 @@ import { UsageError } from '../core/errors.js';
 import type { RunStatus } from '../core/types.js';
 import { toJson } from '../present/json.js';
 import { withWarehouse } from './with-warehouse.js';
+import { envOption } from './env-option.js';
 
 interface RunsOptions {
   limit: string;
@@ -33,7 +34,7 @@ export function registerRuns(program: Command): void {
     )
     .option('-a, --attempts', 'list every task attempt under each run')
     .option('--json', 'print JSON (runs with an `attempts` array)')
-    .option('--env <name>', 'environment of config/dwh.yaml')
+    .addOption(envOption())
     .addHelpText(
       'after',
       `

@@ -3,6 +3,7 @@ import { DwhError, EXIT, errorMessage } from '../core/errors.js';
 import { toJson } from '../present/json.js';
 import { formatTable } from '../present/text-table.js';
 import { withWarehouse } from './with-warehouse.js';
+import { envOption } from './env-option.js';
 
 export function registerSql(program: Command): void {
   program
@@ -10,7 +11,7 @@ export function registerSql(program: Command): void {
     .description('run one SQL statement against the configured warehouse and print the rows')
     .argument('<query>', 'SQL text, e.g. "select * from dwh.etl_runs order by run_id desc limit 5"')
     .option('--json', 'print the rows as JSON')
-    .option('--env <name>', 'environment of config/dwh.yaml')
+    .addOption(envOption())
     .action(async (query: string, options: { json?: boolean; env?: string }) => {
       await withWarehouse(
         { command: 'sql', ...(options.env ? { env: options.env } : {}) },
