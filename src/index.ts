@@ -26,7 +26,6 @@ export {
   ProjectLoadError,
   ProjectNotFoundError,
   RunLockedError,
-  TaskFailedError,
   TaskTimeoutError,
   WindowError,
   EXIT,

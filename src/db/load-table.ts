@@ -67,7 +67,7 @@ export class LoadError extends DwhError {
     cause?: unknown,
   ) {
     // without a cause it is a bad option (mode, windowColumn); with one, the cause decides (see retry-class.ts)
-    super('DATABASE', message, {
+    super('LOAD', message, {
       cause,
       exitCode: EXIT.runFailed,
       retryable: cause === undefined ? false : undefined,

@@ -23,7 +23,7 @@ export class ChecksFailedError extends DwhError {
   declare readonly blockingFailures: CheckResult[];
   constructor(results: CheckResult[], blockingFailures: CheckResult[]) {
     super(
-      'TASK_FAILED',
+      'CHECK',
       `${blockingFailures.length} blocking check(s) failed: ${blockingFailures.map((r) => `${r.name} (${r.message})`).join('; ')}`,
       { exitCode: EXIT.runFailed, retryable: false },
     );

@@ -10,6 +10,7 @@
  * - sample:     up to 10 failing rows as JSON, so a result can be acted on without re-running the query.
  * - result:     one row of `dwh.dq_results`.
  */
+import { DwhError, EXIT } from '../core/errors.js';
 import type { LoadWindow } from '../core/types.js';
 
 export type Severity = 'warn' | 'error';
@@ -235,4 +236,8 @@ export interface CheckResult {
 }
 
 /** A check that cannot be evaluated (missing table, no run to compare with): status `error`. */
-export class CheckCannotRunError extends Error {}
+export class CheckCannotRunError extends DwhError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('CHECK', message, { ...options, exitCode: EXIT.runFailed, retryable: undefined });
+  }
+}
