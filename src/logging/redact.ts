@@ -73,9 +73,18 @@ export function isSecretKey(key: string): boolean {
 }
 
 export function redactText(text: string): string {
+  return redactTextWith(text, []);
+}
+
+/**
+ * `redactText`, also masking secrets only the caller knows (the password of a URL that is not registered, as
+ * a driver may echo it in a connection error); these are masked whatever their length.
+ */
+export function redactTextWith(text: string, secrets: readonly (string | null | undefined)[]): string {
   let out = text;
+  const all = new Set([...secretValues, ...secrets.filter((secret): secret is string => !!secret)]);
   // longest first, so a secret containing another one is masked whole
-  for (const secret of [...secretValues].sort((a, b) => b.length - a.length))
+  for (const secret of [...all].sort((a, b) => b.length - a.length))
     if (out.includes(secret)) out = out.split(secret).join(MASK);
   return out
     .replace(/([a-z][a-z0-9+.-]*:\/\/[^:/?#@\s]+):[^@/\s]+@/gi, `$1:${MASK}@`)
