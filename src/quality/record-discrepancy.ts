@@ -1,13 +1,13 @@
 import { bindNamedParams } from '../db/named-params.js';
 import { plural, requireTables } from './evaluate.js';
 import { column, SqlValues, startWith, tableRef } from './sql-parts.js';
+import type { Sql } from '../db/sql.js';
 import {
   CheckCannotRunError,
   type CheckScope,
   type CountSource,
   type Evaluation,
   type RecordDiscrepancyCheck,
-  type SqlQuery,
 } from './types.js';
 import { describeRange, resolveWindow, type TimeRange } from './window-spec.js';
 
@@ -40,7 +40,7 @@ export function tableCountSql(
   source: TableSource,
   params: Record<string, unknown>,
   range: TimeRange | null,
-): SqlQuery {
+): Sql {
   const values = new SqlValues();
   const text = tableSelect(
     source,
@@ -58,7 +58,7 @@ export function dailyDifferenceSql(
   target: TableSource & { timeColumn: string },
   params: Record<string, unknown>,
   range: TimeRange | null,
-): SqlQuery {
+): Sql {
   const values = new SqlValues();
   const perDay = (side: TableSource & { timeColumn: string }) =>
     tableSelect(

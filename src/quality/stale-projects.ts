@@ -5,7 +5,8 @@ import { errorMessage } from '../core/errors.js';
 import { discoverProjects } from '../core/project-loader.js';
 import { importProjectModule } from '../core/typescript-loader.js';
 import { plural } from './evaluate.js';
-import type { CheckScope, Evaluation, SqlQuery, StaleProjectsCheck } from './types.js';
+import type { Sql } from '../db/sql.js';
+import type { CheckScope, Evaluation, StaleProjectsCheck } from './types.js';
 
 export interface ScheduledProject {
   name: string;
@@ -32,7 +33,7 @@ export function dueTimes(projects: ScheduledProject[], now: Date, graceMinutes: 
  * The projects whose last successful run ended before they were last due (or that never succeeded), with the
  * time of that run. Runs of every environment count: a warehouse is stale whoever was supposed to fill it.
  */
-export function staleProjectsSql(projects: DueProject[]): SqlQuery {
+export function staleProjectsSql(projects: DueProject[]): Sql {
   return {
     text:
       `select p.project, p.schedule, p.due, max(r.end_script_execution_time) as last_success ` +

@@ -182,12 +182,6 @@ export type Check =
 export type CheckKind = Check['kind'];
 export type CheckOf<K extends CheckKind> = Extract<Check, { kind: K }>;
 
-/** A parameterised statement: `$1…` placeholders and their values. */
-export interface SqlQuery {
-  text: string;
-  values: unknown[];
-}
-
 export type QueryFn = <Row = Record<string, unknown>>(
   text: string,
   values?: readonly unknown[],

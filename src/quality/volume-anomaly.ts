@@ -1,12 +1,7 @@
 import { plural, requireTables } from './evaluate.js';
 import { column, SqlValues, tableRef } from './sql-parts.js';
-import {
-  CheckCannotRunError,
-  type CheckScope,
-  type Evaluation,
-  type SqlQuery,
-  type VolumeAnomalyCheck,
-} from './types.js';
+import type { Sql } from '../db/sql.js';
+import { CheckCannotRunError, type CheckScope, type Evaluation, type VolumeAnomalyCheck } from './types.js';
 
 const DEFAULTS = { lookback: 10, k: 3, minHistory: 3 };
 
@@ -19,7 +14,7 @@ interface Stats {
 }
 
 /** Records of the last `lookback` successful runs of a project before `beforeRunId` (newest first). */
-export function runHistorySql(project: string, beforeRunId: number, lookback: number): SqlQuery {
+export function runHistorySql(project: string, beforeRunId: number, lookback: number): Sql {
   return {
     text:
       `select run_id, number_of_records::float8 as records from dwh.etl_runs ` +
@@ -29,7 +24,7 @@ export function runHistorySql(project: string, beforeRunId: number, lookback: nu
 }
 
 /** Rows per UTC day for `day` and the `lookback` days before it, days without rows counted as 0. */
-export function dailyVolumeSql(table: string, timeColumn: string, day: string, lookback: number): SqlQuery {
+export function dailyVolumeSql(table: string, timeColumn: string, day: string, lookback: number): Sql {
   const values = new SqlValues();
   const d = values.add(day);
   const n = values.add(lookback);

@@ -1,5 +1,7 @@
 import { quoteIdent } from '../db/quote.js';
-import { columnList, tableIdent, type Sql, type TableName } from './sql.js';
+import { columnList } from './sql-fragments.js';
+import type { Sql } from '../db/sql.js';
+import { tableIdent, type TableName } from '../db/table-name.js';
 import { WarehouseError } from './warehouse-error.js';
 
 export type Period = 'day' | 'week' | 'month';

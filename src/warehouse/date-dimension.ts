@@ -1,7 +1,8 @@
 import type { Knex } from 'knex';
 import type { TaskContext } from '../core/types.js';
 import type { PlainLookup } from './fact-table.js';
-import { tableIdent, tableLabel, type Sql } from './sql.js';
+import type { Sql } from '../db/sql.js';
+import { tableIdent, tableLabel } from '../db/table-name.js';
 import { inTransaction } from './transaction.js';
 import { WarehouseError } from './warehouse-error.js';
 

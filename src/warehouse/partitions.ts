@@ -1,6 +1,7 @@
-import { quoteIdent } from '../db/quote.js';
 import { derivedName } from './derived-name.js';
-import { dateLiteral, tableIdent, type Sql, type TableName } from './sql.js';
+import { dateLiteral } from './sql-fragments.js';
+import type { Sql } from '../db/sql.js';
+import { tableIdent, type TableName } from '../db/table-name.js';
 
 export type PartitionGrain = 'month' | 'day';
 
@@ -42,7 +43,7 @@ export function createPartitionSql(
   columnType: string,
 ): Sql {
   const name = partitionName(parent.table, bucket, grain);
-  const partition = parent.schema ? quoteIdent(parent.schema, name) : quoteIdent(name);
+  const partition = tableIdent({ ...parent, table: name });
   return {
     text: `CREATE TABLE IF NOT EXISTS ${partition} PARTITION OF ${tableIdent(parent)}
   FOR VALUES FROM (${boundLiteral(bucket, columnType)}) TO (${boundLiteral(nextBucket(bucket, grain), columnType)})`,

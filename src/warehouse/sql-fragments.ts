@@ -1,26 +1,5 @@
+/** SQL fragments the warehouse builders share: column lists, key joins, row hashes, date literals. */
 import { quoteIdent } from '../db/quote.js';
-
-/** One statement with `$1…` placeholders and its values: what every warehouse SQL builder returns. */
-export interface Sql {
-  text: string;
-  values: unknown[];
-}
-
-/** A table, optionally schema-qualified. (Default schema: the search path, usually `public`) */
-export interface TableName {
-  schema?: string;
-  table: string;
-}
-
-/** `"schema"."table"` or `"table"`. */
-export function tableIdent(name: TableName): string {
-  return name.schema ? quoteIdent(name.schema, name.table) : quoteIdent(name.table);
-}
-
-/** `schema.table` or `table`, unquoted: how a task names a table in `ctx.report({ records, table })`. */
-export function tableLabel(name: TableName): string {
-  return name.schema ? `${name.schema}.${name.table}` : name.table;
-}
 
 /** `a."x", a."y"` for a list of columns, optionally prefixed with a table alias. */
 export function columnList(columns: readonly string[], alias?: string): string {

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { z } from 'zod';
 import { bindNamedParams } from '../../db/named-params.js';
+import type { Sql } from '../../db/sql.js';
 import type { ByteSource, RowBatch, RowSource } from '../../core/load-source.js';
 import { maskUrl } from '../../db/mask-url.js';
 import { errorMessage } from '../../core/errors.js';
@@ -82,7 +83,7 @@ export class PostgresConnector implements Connector {
     return options.prefer === 'bytes' ? this.copyOut(client, bound) : this.cursorRows(client, bound, ctx);
   }
 
-  private async copyOut(client: pg.Client, bound: { text: string; values: unknown[] }): Promise<ByteSource> {
+  private async copyOut(client: pg.Client, bound: Sql): Promise<ByteSource> {
     const { to: copyTo } = await import('pg-copy-streams');
     const fields = await this.describe(client, bound);
     const text = inlineParams(bound.text, bound.values, (v) => client.escapeLiteral(v));
@@ -97,7 +98,7 @@ export class PostgresConnector implements Connector {
     };
   }
 
-  private async describe(client: pg.Client, bound: { text: string; values: unknown[] }): Promise<string[]> {
+  private async describe(client: pg.Client, bound: Sql): Promise<string[]> {
     try {
       const result = await client.query({
         text: `SELECT * FROM (${bound.text}) AS q LIMIT 0`,
@@ -109,11 +110,7 @@ export class PostgresConnector implements Connector {
     }
   }
 
-  private cursorRows(
-    client: pg.Client,
-    bound: { text: string; values: unknown[] },
-    ctx: ExtractContext,
-  ): RowSource {
+  private cursorRows(client: pg.Client, bound: Sql, ctx: ExtractContext): RowSource {
     const { name, config } = this;
     const source = `connector '${name}'`;
     async function* batches(): AsyncGenerator<RowBatch> {
