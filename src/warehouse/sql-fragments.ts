@@ -1,4 +1,5 @@
 /** SQL fragments the warehouse builders share: column lists, key joins, row hashes, date literals. */
+import { isDateOnly } from '../core/dates.js';
 import { quoteIdent } from '../db/quote.js';
 
 /** `a."x", a."y"` for a list of columns, optionally prefixed with a table alias. */
@@ -22,7 +23,7 @@ export function rowHash(columns: readonly string[], alias: string): string {
 
 /** A `YYYY-MM-DD` literal for DDL (partition bounds cannot be parameters); anything else is refused. */
 export function dateLiteral(day: string): string {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) throw new TypeError(`not a YYYY-MM-DD date: ${JSON.stringify(day)}`);
+  if (!isDateOnly(day)) throw new TypeError(`not a YYYY-MM-DD date: ${JSON.stringify(day)}`);
   return `'${day}'`;
 }
 
