@@ -1,7 +1,7 @@
 import type { Connection, FieldPacket, Query } from 'mysql2';
 import { z } from 'zod';
 import type { RowBatch, RowSource } from '../../core/load-source.js';
-import { maskUrl } from '../../db/mask-url.js';
+import { maskUrl } from '../../logging/redact.js';
 import { errorMessage } from '../../core/errors.js';
 import type { MysqlConnectorConfig } from '../config.js';
 import { ConnectorError } from '../connector-error.js';

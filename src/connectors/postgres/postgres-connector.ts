@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { bindNamedParams } from '../../db/named-params.js';
 import type { Sql } from '../../db/sql.js';
 import type { ByteSource, RowBatch, RowSource } from '../../core/load-source.js';
-import { maskUrl } from '../../db/mask-url.js';
+import { maskUrl } from '../../logging/redact.js';
 import { errorMessage } from '../../core/errors.js';
 import type { PostgresConnectorConfig } from '../config.js';
 import { ConnectorError } from '../connector-error.js';
