@@ -1,5 +1,6 @@
 import { DwhError, EXIT, errorMessage } from '../core/errors.js';
 import { problemFromError, withOptionCheck, type OptionProblem } from '../core/option-check.js';
+import { windowParams } from '../core/window-params.js';
 import type { TaskContext, TaskResult } from '../core/types.js';
 import { redactText, redactValue } from '../logging/redact.js';
 import { insertDqResults } from '../audit/dq-result-store.js';
@@ -49,12 +50,7 @@ export function scopeOf(ctx: TaskContext, now = new Date()): CheckScope {
     runId,
     window: ctx.window,
     now,
-    params: {
-      start_load_date: ctx.window.start,
-      end_load_date: ctx.window.end,
-      previous_max_date: ctx.window.previousMaxDate,
-      run_id: runId,
-    },
+    params: windowParams(ctx.window, runId),
   };
 }
 

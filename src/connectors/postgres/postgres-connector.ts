@@ -13,7 +13,7 @@ import { inlineParams } from './inline-params.js';
 
 const requestSchema = z
   .object({
-    /** SQL with `:name` parameters; the window's `:start_load_date`, `:end_load_date`, `:previous_max_date` are set. */
+    /** SQL with `:name` parameters; `:start_load_date`, `:end_load_date`, `:previous_max_date` and `:run_id` are set. */
     query: z.string().min(1),
     params: z.record(z.string(), z.unknown()).default({}),
   })
@@ -77,7 +77,7 @@ export class PostgresConnector implements Connector {
     const client = this.requireClient();
     const bound = bindNamedParams(
       parsed.data.query,
-      { ...windowParams(ctx.window), ...parsed.data.params },
+      { ...windowParams(ctx.window, ctx.runId), ...parsed.data.params },
       `connector '${this.name}' query`,
     );
     return options.prefer === 'bytes' ? this.copyOut(client, bound) : this.cursorRows(client, bound, ctx);
