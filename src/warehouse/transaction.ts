@@ -8,8 +8,8 @@ export type TxQuery = <Row = Record<string, unknown>>(sql: Sql | string) => Prom
 /**
  * Runs `work` in one transaction on one connection of the target, with `$n` placeholders (knex's own
  * transactions only speak `?`): `inTransaction(ctx.db, async (query) => { await query({ text, values }) })`.
- * Any error rolls everything back, so a failed load leaves no trace. The warehouse's own transaction
- * (db/transaction.ts) with statements given as `Sql` builders return them.
+ * Any error rolls everything back, so a failed load leaves no trace. A thin wrapper for project authors over
+ * the one transaction primitive (db/transaction.ts): a statement is text or the `Sql` a builder returns.
  */
 export function inTransaction<T>(db: Knex, work: (query: TxQuery) => Promise<T>): Promise<T> {
   return transaction(db, (connection) =>
