@@ -118,6 +118,7 @@ async function openServer(url: string, description = maskUrl(url)): Promise<Ware
     await own.query('select 1');
   } catch (error) {
     await knex.destroy();
+    // drivers sometimes echo the connection string: its password is masked even before it is registered
     throw new DatabaseError(
       `cannot connect to ${description}: ${redactTextWith((error as Error).message, [urlPassword(url)])}`,
       undefined,
