@@ -30,7 +30,6 @@ export {
   ProjectLoadError,
   ProjectNotFoundError,
   RunLockedError,
-  TaskFailedError,
   TaskTimeoutError,
   WindowError,
   EXIT,
@@ -103,5 +102,6 @@ export type { Aggregation, AggregationPlan, Measure, Period } from './warehouse/
 export { aggregationTask, refreshAggregation } from './warehouse/aggregations.js';
 export { inTransaction } from './warehouse/transaction.js';
 export type { TxQuery } from './warehouse/transaction.js';
-export type { Sql, TableName } from './warehouse/sql.js';
+export type { Sql } from './db/sql.js';
+export type { TableName } from './db/table-name.js';
 export { StagingCheckError, UnknownMembersError, WarehouseError } from './warehouse/warehouse-error.js';

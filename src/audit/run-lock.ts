@@ -1,6 +1,6 @@
 import { DatabaseError, RunLockedError } from '../core/errors.js';
 import type { Warehouse } from '../db/connection.js';
-import { maskUrl } from '../db/mask-url.js';
+import { maskUrl } from '../logging/redact.js';
 import { latestRunningBackfill } from './backfill-store.js';
 import { DEFAULT_HEARTBEAT_MS, staleAfterMs } from './run-liveness.js';
 import { listRunningRunsOf, markRunsCrashed } from './run-store.js';

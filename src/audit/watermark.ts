@@ -1,4 +1,5 @@
 import type { LoadWindow, TaskResult } from '../core/types.js';
+import { toUtcDate } from '../core/dates.js';
 
 /** What the next incremental window is based on: the previous complete, successful run of the project. */
 export interface PreviousRun {
@@ -38,9 +39,6 @@ export function datesOutsideWindow(task: string, window: LoadWindow, result: Tas
 // Invalid dates are left to the runner, which rejects them with the task's name.
 function asDate(value: Date | string | null | undefined): Date | null {
   if (value === null || value === undefined) return null;
-  const date =
-    value instanceof Date
-      ? value
-      : new Date(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value);
+  const date = toUtcDate(value);
   return Number.isNaN(date.getTime()) ? null : date;
 }

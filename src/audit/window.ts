@@ -1,8 +1,7 @@
 import { WindowError } from '../core/errors.js';
 import type { LoadType, LoadWindow } from '../core/types.js';
 import { watermarkOf, type PreviousRun } from './watermark.js';
-
-const DAY_MS = 86_400_000;
+import { DAY_MS, isCalendarDay, isDateOnly, parseUtcTimestamp } from '../core/dates.js';
 
 export interface WindowInput {
   loadType: LoadType;
@@ -59,25 +58,15 @@ export function truncate(date: Date, grain: 'day' | 'hour'): Date {
  * Throws a WindowError naming the option and the value.
  */
 export function parseCliDate(option: string, value: string): Date {
-  const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(value);
+  const dateOnly = isDateOnly(value);
   const withTime = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/.test(value);
   if (!dateOnly && !withTime) {
     throw new WindowError(`${option}: '${value}' is not a date; use YYYY-MM-DD or YYYY-MM-DDTHH:mm[:ss][Z]`);
   }
-  const text = dateOnly
-    ? `${value}T00:00:00Z`
-    : /(Z|[+-]\d{2}:?\d{2})$/.test(value)
-      ? value.replace(' ', 'T')
-      : `${value.replace(' ', 'T')}Z`;
-  const date = new Date(text);
+  const date = parseUtcTimestamp(value);
   const [y, m, d] = value.slice(0, 10).split('-').map(Number) as [number, number, number];
-  if (Number.isNaN(date.getTime()) || !isRealDay(y, m, d)) {
+  if (Number.isNaN(date.getTime()) || !isCalendarDay(y, m, d)) {
     throw new WindowError(`${option}: '${value}' is not a valid calendar date`);
   }
   return date;
-}
-
-function isRealDay(y: number, m: number, d: number): boolean {
-  const probe = new Date(Date.UTC(y, m - 1, d));
-  return probe.getUTCFullYear() === y && probe.getUTCMonth() === m - 1 && probe.getUTCDate() === d;
 }

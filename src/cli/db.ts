@@ -26,7 +26,7 @@ Examples:
       const config = await embeddedConfig(options.env);
       const { findEmbeddedServer, embeddedServerExists, embeddedDataDir } =
         await import('../db/embedded-server.js');
-      const { maskUrl } = await import('../db/mask-url.js');
+      const { maskUrl } = await import('../logging/redact.js');
       const server = await findEmbeddedServer(config.embeddedDir);
       const lines = [`data:    ${config.embeddedDir}`];
       const dataDir = embeddedDataDir(config.embeddedDir);

@@ -20,7 +20,9 @@ export function registerSql(program: Command): void {
           try {
             rows = await warehouse.query(query);
           } catch (error) {
-            throw new DwhError('USAGE', `query failed: ${errorMessage(error)}`, { exitCode: EXIT.runFailed });
+            throw new DwhError('DATABASE', `query failed: ${errorMessage(error)}`, {
+              exitCode: EXIT.runFailed,
+            });
           }
           process.stdout.write(
             options.json

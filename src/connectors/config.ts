@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ConfigError } from '../core/errors.js';
 import { zodToConfigError } from '../core/zod-error.js';
-import { registerSecret } from '../logging/redact.js';
+import { registerSecret, urlPassword } from '../logging/redact.js';
 import { fileEncodings } from './file/decode-text.js';
 
 const database = {
@@ -123,13 +123,4 @@ function problemOf(error: ConfigError): string {
   const prefix = `${error.file}: ${error.key || '(root)'}: `;
   const message = error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message;
   return message.replace(/ \(got [^]*\)$/, '');
-}
-
-function urlPassword(url: string): string | null {
-  try {
-    return decodeURIComponent(new URL(url).password) || null;
-  } catch {
-    // not a URL: the driver will say so when the connector opens
-    return null;
-  }
 }

@@ -10,7 +10,7 @@ export class ConnectorError extends DwhError {
     options?: { retryable?: boolean },
   ) {
     // a bad request or a missing file repeats on every attempt; a failure with a cause is decided by the cause
-    super('TASK_FAILED', redactText(`connector '${connector}': ${message}`), {
+    super('CONNECTOR', redactText(`connector '${connector}': ${message}`), {
       cause,
       exitCode: EXIT.runFailed,
       retryable: options?.retryable ?? (cause === undefined ? false : undefined),

@@ -8,6 +8,7 @@ import { writeRejects } from '../transform/rejects.js';
 import { transformRows, type MappingFunctions } from '../transform/transform-rows.js';
 import { checkExtractLoadOptions } from './extract-load-options.js';
 import type { ExtractRequest } from '../core/types.js';
+import { parseTableName } from '../db/table-name.js';
 
 export interface ExtractLoadOptions {
   /** Connector name in config/dwh.yaml. */
@@ -47,9 +48,6 @@ export const extractLoad = withOptionCheck(async function extractLoad(
   const request: ExtractRequest | undefined = options.request ?? options.query ?? options.path;
   if (request === undefined)
     throw new UsageError(`extractLoad from '${options.source}': give query, path or request`);
-  const [schema, table] = options.target.includes('.')
-    ? options.target.split('.', 2)
-    : ['public', options.target];
   const mapping =
     options.mapping === undefined
       ? null
@@ -57,15 +55,20 @@ export const extractLoad = withOptionCheck(async function extractLoad(
         ? loadMapping(ctx.projectDir, options.mapping)
         : options.mapping;
   const connector = await ctx.connector(options.source);
-  const extractContext = { window: ctx.window, projectDir: ctx.projectDir, signal: ctx.signal, log: ctx.log };
+  const extractContext = {
+    window: ctx.window,
+    runId: ctx.runId,
+    projectDir: ctx.projectDir,
+    signal: ctx.signal,
+    log: ctx.log,
+  };
   const source = await connector.extract(
     request,
     extractContext,
     mapping ? { prefer: 'rows', emptyField: mapping.emptyField } : { prefer: 'bytes' },
   );
   const target = {
-    schema: schema!,
-    table: table!,
+    ...parseTableName(options.target),
     ...(options.mode ? { mode: options.mode } : {}),
     ...(options.windowColumn ? { windowColumn: options.windowColumn } : {}),
   };

@@ -1,16 +1,14 @@
 import { z } from 'zod';
 import { emailAddressSchema } from './email-address.js';
 import { cronExpressionProblem } from './cron-expression.js';
+import { isCalendarDay, toUtcDate } from './dates.js';
 
 const identifier = z
   .string()
   .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a SQL identifier (letters, digits, underscore)');
 
 const isoDate = z.union([z.date(), z.string()]).transform((value, ctx) => {
-  const date =
-    value instanceof Date
-      ? value
-      : new Date(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value);
+  const date = toUtcDate(value);
   if (Number.isNaN(date.getTime())) {
     ctx.addIssue({ code: 'custom', message: 'must be an ISO date like 2024-01-31' });
     return z.NEVER;
@@ -23,11 +21,6 @@ const isoDate = z.union([z.date(), z.string()]).transform((value, ctx) => {
   }
   return date;
 });
-
-function isCalendarDay(y: number, m: number, d: number): boolean {
-  const probe = new Date(Date.UTC(y, m - 1, d));
-  return probe.getUTCFullYear() === y && probe.getUTCMonth() === m - 1 && probe.getUTCDate() === d;
-}
 
 /** Parameters of a project (`parameters.ts`). Every default is listed here and nowhere else. */
 export const projectParametersSchema = z

@@ -2,25 +2,75 @@
 export const EXIT = { success: 0, runFailed: 1, usage: 2, refused: 3 } as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
+/**
+ * What went wrong, one code per subsystem; the subclass carries the fields (file, task, table…). Read by
+ * property (`error.code`), not instanceof: project files load their own copy of this module.
+ * Exit code (2 unless noted) and retry (see core/retry-class.ts) in brackets.
+ *
+ * Configuration and usage — the command cannot work as given:
+ * - CONFIG            config/dwh.yaml, a project's parameters or task options are wrong [no retry]
+ * - USAGE             a bad command line or API use: an option, a value a task reports [no retry]
+ * - PROJECT_NOT_FOUND no project of that name [no retry]
+ * - PROJECT_LOAD      a project file does not load [no retry]
+ * - FACTORY           the task graph is invalid: unknown dependency, cycle, duplicate [no retry]
+ * - WINDOW            a load window or CLI date is invalid [no retry]
+ *
+ * The warehouse and its server:
+ * - DATABASE          the warehouse cannot be reached or opened (2), a `dwh sql` query failed or the
+ *                     connection was lost under a load (1)
+ * - EMBEDDED_SERVER   the embedded PostgreSQL server has no binaries, cannot be created, started or stopped
+ *                     (3 when another process is using it)
+ * - LOCKED            another process holds what this one needs: the project's run lock, the PGlite data
+ *                     directory (3; the dashboard's busy warehouse: 1)
+ * - LOCK_LOST         the run lost its lock while running (1)
+ * - DDL               a project's DDL file failed (1)
+ *
+ * A run and its tasks (exit 1):
+ * - TASK_FAILED       a task gave up on purpose (`NonRetryableError`) [no retry]
+ * - TASK_TIMEOUT      an attempt ran past its timeout [retried]
+ * - ATTEMPT_ENDED     a task used `ctx` after its attempt had ended
+ * - UNHANDLED         a stray promise rejection or exception during the run
+ * - INTERRUPTED       the process received SIGINT, SIGTERM or SIGHUP
+ * - RUN_LOG           the run log cannot be written
+ * - INPUT             input that cannot be loaded as it is: malformed CSV, bad encoding, empty file [no retry]
+ * - DATA              the data breaks a threshold of the load (unknown dimension members…) [no retry]
+ *
+ * Libraries used by tasks (exit 1; a failure with a cause is retried as its cause says, one without is not):
+ * - LOAD              a load into a table with COPY failed (db/load-table.ts), also at a line of its input
+ * - CONNECTOR         a source (database, file, HTTP API) fails
+ * - TRANSFORM         a row the mapping cannot transform [no retry]
+ * - WAREHOUSE         a load of the warehouse layer cannot go on: bad declaration, failed staging check
+ * - CHECK             a data quality check cannot run, or a blocking one failed [no retry]
+ * - EMAIL             an e-mail could not be sent after its attempts
+ * - DEPLOY            cron, Docker or a deployment file cannot be written or built (2) [no retry]
+ */
 export type ErrorCode =
   | 'CONFIG'
+  | 'USAGE'
   | 'PROJECT_NOT_FOUND'
   | 'PROJECT_LOAD'
   | 'FACTORY'
   | 'WINDOW'
-  | 'USAGE'
   | 'DATABASE'
+  | 'EMBEDDED_SERVER'
   | 'LOCKED'
   | 'LOCK_LOST'
+  | 'DDL'
   | 'TASK_FAILED'
   | 'TASK_TIMEOUT'
-  | 'DDL'
+  | 'ATTEMPT_ENDED'
+  | 'UNHANDLED'
+  | 'INTERRUPTED'
+  | 'RUN_LOG'
   | 'INPUT'
   | 'DATA'
-  | 'INTERRUPTED'
-  | 'UNHANDLED'
-  | 'ATTEMPT_ENDED'
-  | 'RUN_LOG';
+  | 'LOAD'
+  | 'CONNECTOR'
+  | 'TRANSFORM'
+  | 'WAREHOUSE'
+  | 'CHECK'
+  | 'EMAIL'
+  | 'DEPLOY';
 
 /** Codes of errors that cannot succeed on a retry: the configuration or the usage is wrong. */
 const NOT_RETRYABLE_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
@@ -173,21 +223,6 @@ export class TaskTimeoutError extends DwhError {
     super('TASK_TIMEOUT', `task '${task}' timed out after ${timeoutMs} ms`, {
       exitCode: EXIT.runFailed,
       retryable: true,
-    });
-  }
-}
-
-export class TaskFailedError extends DwhError {
-  constructor(
-    readonly project: string,
-    readonly task: string,
-    readonly runId: number,
-    readonly attempt: number,
-    cause: unknown,
-  ) {
-    super('TASK_FAILED', `task '${task}' failed (run ${runId}, attempt ${attempt}): ${errorMessage(cause)}`, {
-      cause,
-      exitCode: EXIT.runFailed,
     });
   }
 }

@@ -6,6 +6,7 @@ import { resolveRetryPolicy, retryDelay } from './retry-policy.js';
 import { runRecordTotal } from './run-records.js';
 import type { PlannedTask } from './task-graph.js';
 import type { AttemptStatus, TaskContext, TaskResult } from './types.js';
+import { toUtcDate } from './dates.js';
 
 /** Final state of one task in a run. */
 export type TaskOutcomeStatus = 'success' | 'failed' | 'upstream_failed' | 'disabled' | 'not_run';
@@ -313,10 +314,7 @@ const counts = (reported: Reported): AttemptCounts => ({
 
 function toDate(value: Date | string | null | undefined, key: string, task: string): Date | null {
   if (value === null || value === undefined) return null;
-  const date =
-    value instanceof Date
-      ? value
-      : new Date(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value);
+  const date = toUtcDate(value);
   if (Number.isNaN(date.getTime())) {
     throw new DwhError(
       'USAGE',

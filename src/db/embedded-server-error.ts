@@ -7,7 +7,7 @@ export class EmbeddedServerError extends DwhError {
     message: string,
     options: { cause?: unknown; refused?: boolean } = {},
   ) {
-    super('DATABASE', `embedded PostgreSQL server in ${dir}: ${message}`, {
+    super('EMBEDDED_SERVER', `embedded PostgreSQL server in ${dir}: ${message}`, {
       cause: options.cause,
       exitCode: options.refused ? EXIT.refused : EXIT.usage,
     });

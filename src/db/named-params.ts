@@ -1,12 +1,10 @@
+import type { Sql } from './sql.js';
+
 /**
  * Turns `:name` parameters into `$1, $2…` with their values, skipping string literals, quoted identifiers,
  * comments, dollar-quoted bodies and `::` casts. A missing parameter is an error naming it.
  */
-export function bindNamedParams(
-  text: string,
-  params: Record<string, unknown>,
-  source = 'query',
-): { text: string; values: unknown[] } {
+export function bindNamedParams(text: string, params: Record<string, unknown>, source = 'query'): Sql {
   const values: unknown[] = [];
   const positions = new Map<string, number>();
   let out = '';

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { ScheduledProject } from './scheduled-projects.js';
 import { commentText, oneLine } from './generated-text.js';
-import { shellQuote } from './shell-quote.js';
+import { shellQuote } from '../core/shell-quote.js';
 
 export interface CronLineOptions {
   home: string;

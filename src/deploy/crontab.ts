@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { DwhError, EXIT } from '../core/errors.js';
+import { DeployError } from './deploy-error.js';
 import { oneLine } from './generated-text.js';
 
 /** The lines that delimit the block of one dwh home in a crontab; everything outside is left untouched. */
@@ -55,9 +55,7 @@ function crontab(
     let unread = false;
     child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString()));
     child.stderr?.on('data', (chunk: Buffer) => (err += chunk.toString()));
-    child.on('error', (error) =>
-      reject(new DwhError('USAGE', `cannot run '${command}': ${error.message}`, { exitCode: EXIT.usage })),
-    );
+    child.on('error', (error) => reject(new DeployError(`cannot run '${command}': ${error.message}`)));
     child.on('close', (code) => resolve({ code: code ?? 1, out, err, unread }));
     if (child.stdin) {
       // EPIPE/ECONNRESET: the program exited before reading its input
@@ -72,25 +70,15 @@ export async function readCrontab(command: string): Promise<string> {
   if (code === 0) return out;
   // `crontab -l` exits 1 with "no crontab for <user>" when the user has none yet
   if (/no crontab/i.test(err)) return '';
-  throw new DwhError('USAGE', `'${command} -l' failed with exit code ${code}: ${err.trim()}`, {
-    exitCode: EXIT.usage,
-  });
+  throw new DeployError(`'${command} -l' failed with exit code ${code}: ${err.trim()}`);
 }
 
 export async function writeCrontab(command: string, table: string): Promise<void> {
   const { code, err, unread } = await crontab(command, ['-'], table);
   if (code === 0 && unread) {
-    throw new DwhError(
-      'USAGE',
-      `'${command} -' exited without reading the new table; the crontab is unchanged`,
-      {
-        exitCode: EXIT.usage,
-      },
-    );
+    throw new DeployError(`'${command} -' exited without reading the new table; the crontab is unchanged`);
   }
   if (code !== 0) {
-    throw new DwhError('USAGE', `'${command} -' failed with exit code ${code}: ${err.trim()}`, {
-      exitCode: EXIT.usage,
-    });
+    throw new DeployError(`'${command} -' failed with exit code ${code}: ${err.trim()}`);
   }
 }

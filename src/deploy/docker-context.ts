@@ -2,7 +2,7 @@ import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, sy
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DwhError } from '../core/errors.js';
+import { DeployError } from './deploy-error.js';
 import type { ProjectRef } from '../core/project-loader.js';
 import { productionPackages } from './production-packages.js';
 
@@ -36,14 +36,11 @@ export function prepareBuildContext(home: string, project: ProjectRef): BuildCon
   const templates = dockerTemplateDir(home);
   for (const file of ['Dockerfile', 'entrypoint.sh']) {
     if (!existsSync(path.join(templates, file))) {
-      throw new DwhError('USAGE', `docker build: ${path.join(templates, file)} is missing`);
+      throw new DeployError(`docker build: ${path.join(templates, file)} is missing`);
     }
   }
   if (!existsSync(path.join(packageRoot, 'dist', 'cli', 'main.js'))) {
-    throw new DwhError(
-      'USAGE',
-      `docker build: ${path.join(packageRoot, 'dist')} is missing: run npm run build`,
-    );
+    throw new DeployError(`docker build: ${path.join(packageRoot, 'dist')} is missing: run npm run build`);
   }
   const dir = mkdtempSync(path.join(os.tmpdir(), `dwh-docker-${project.name}-`));
   try {

@@ -1,5 +1,5 @@
 import type Docker from 'dockerode';
-import { DwhError, EXIT } from '../core/errors.js';
+import { DeployError } from './deploy-error.js';
 
 /** A message from the engine's JSON progress stream (build, import). */
 interface ProgressEvent {
@@ -17,11 +17,9 @@ export async function connectDocker(): Promise<Docker> {
   try {
     await docker.ping();
   } catch (error) {
-    throw new DwhError(
-      'USAGE',
+    throw new DeployError(
       `cannot reach the Docker engine at ${process.env.DOCKER_HOST ?? 'unix:///var/run/docker.sock'}: ` +
         `${(error as Error).message}. Start dockerd (or Docker Desktop) or set DOCKER_HOST.`,
-      { exitCode: EXIT.usage },
     );
   }
   return docker;
@@ -38,12 +36,11 @@ export function followProgress(
     docker.modem.followProgress(
       stream,
       (error: Error | null, events: ProgressEvent[]) => {
-        if (error) return reject(new DwhError('USAGE', `${what} failed: ${error.message}`));
+        if (error) return reject(new DeployError(`${what} failed: ${error.message}`));
         const failed = events.find((event) => event.error ?? event.errorDetail);
         if (failed) {
           return reject(
-            new DwhError(
-              'USAGE',
+            new DeployError(
               `${what} failed: ${failed.errorDetail?.message ?? failed.error ?? 'unknown error'}`,
             ),
           );

@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { loadConfig } from '../core/config.js';
-import { DwhError } from '../core/errors.js';
+import { UsageError } from '../core/errors.js';
+import { DeployError } from './deploy-error.js';
 import { findProject, loadProject } from '../core/project-loader.js';
 import { prepareBuildContext } from './docker-context.js';
 import { connectDocker, followProgress } from './docker-engine.js';
@@ -98,8 +99,7 @@ export async function runProjectContainer(
   try {
     await docker.getImage(image).inspect();
   } catch {
-    throw new DwhError(
-      'USAGE',
+    throw new DeployError(
       `docker run: image ${image} not found; build it with: dwh docker build ${ref.name}`,
     );
   }
@@ -116,7 +116,7 @@ export async function runProjectContainer(
   }
   for (const pair of request.envVars ?? []) {
     if (!/^[A-Za-z_][A-Za-z0-9_]*=/.test(pair)) {
-      throw new DwhError('USAGE', `--env-var: '${pair.split('=')[0]}' must be KEY=VALUE`);
+      throw new UsageError(`--env-var: '${pair.split('=')[0]}' must be KEY=VALUE`);
     }
     variables.push(pair);
   }

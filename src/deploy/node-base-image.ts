@@ -10,7 +10,7 @@ import {
 } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DwhError } from '../core/errors.js';
+import { DeployError } from './deploy-error.js';
 import { connectDocker, followProgress } from './docker-engine.js';
 
 /** Shared libraries a binary loads, as `ldd` lists them (absolute paths only). */
@@ -19,10 +19,7 @@ function sharedLibraries(binary: string): string[] {
   try {
     text = execFileSync('ldd', [binary], { encoding: 'utf8' });
   } catch (error) {
-    throw new DwhError(
-      'USAGE',
-      `ldd ${binary} failed: ${(error as Error).message} (Linux with glibc is required)`,
-    );
+    throw new DeployError(`ldd ${binary} failed: ${(error as Error).message} (Linux with glibc is required)`);
   }
   return [...text.matchAll(/(\/[^\s)]+)/g)].map((m) => m[1]!).filter((file) => !file.includes('vdso'));
 }
@@ -36,7 +33,7 @@ export async function importHostNodeImage(
   tag: string,
   print: (text: string) => void = () => {},
 ): Promise<string> {
-  if (process.platform !== 'linux') throw new DwhError('USAGE', 'docker base-image: only on Linux hosts');
+  if (process.platform !== 'linux') throw new DeployError('docker base-image: only on Linux hosts');
   const docker = await connectDocker();
   const root = mkdtempSync(path.join(os.tmpdir(), 'dwh-node-rootfs-'));
   try {

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { DwhError } from '../core/errors.js';
+import { DeployError } from './deploy-error.js';
 
 interface Manifest {
   name?: string;
@@ -49,8 +49,7 @@ export function productionPackages(root: string): string[] {
       const resolved = resolvePackageDir(name, dir, root);
       if (!resolved) {
         if (mustExist && !optional.includes(name)) {
-          throw new DwhError(
-            'USAGE',
+          throw new DeployError(
             `dependency '${name}' of ${path.relative(root, dir) || 'the package'} is not installed; run npm install`,
           );
         }

@@ -73,9 +73,20 @@ export function isSecretKey(key: string): boolean {
 }
 
 export function redactText(text: string): string {
+  return redactTextWith(text, []);
+}
+
+/**
+ * `redactText`, also masking secrets only the caller knows (the password of a URL that is not registered, as
+ * a driver may echo it in a connection error); these are masked whatever their length.
+ */
+export function redactTextWith(text: string, secrets: readonly (string | null | undefined)[]): string {
   let out = text;
+  const all = secrets.length
+    ? new Set([...secretValues, ...secrets.filter((secret): secret is string => !!secret)])
+    : secretValues;
   // longest first, so a secret containing another one is masked whole
-  for (const secret of [...secretValues].sort((a, b) => b.length - a.length))
+  for (const secret of [...all].sort((a, b) => b.length - a.length))
     if (out.includes(secret)) out = out.split(secret).join(MASK);
   return out
     .replace(/([a-z][a-z0-9+.-]*:\/\/[^:/?#@\s]+):[^@/\s]+@/gi, `$1:${MASK}@`)
@@ -87,13 +98,20 @@ export function redactText(text: string): string {
     });
 }
 
+/**
+ * A URL query parameter holding a credential: a secret key, or a name with `key`, `auth` or `sig` in it
+ * (`subscription-key`, `authKey`, the `sig` of a signed URL). Wider than for object keys, where names such as
+ * `keyColumns` must stay readable; a query string rarely carries such names.
+ */
+const SECRET_QUERY_KEY = /pass|secret|token|key|auth|sig/i;
+
 /** `postgres://user:secret@host/db` → `postgres://user:***@host/db`; secret query parameters are masked too. */
 export function maskUrl(url: string): string {
   try {
     const parsed = new URL(url);
     if (parsed.password) parsed.password = MASK;
     for (const key of [...parsed.searchParams.keys()]) {
-      if (isSecretKey(key)) parsed.searchParams.set(key, MASK);
+      if (isSecretKey(key) || SECRET_QUERY_KEY.test(key)) parsed.searchParams.set(key, MASK);
     }
     return redactText(parsed.toString().replace(/%2A%2A%2A/g, MASK));
   } catch {

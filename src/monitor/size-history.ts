@@ -2,6 +2,7 @@ import { formatBytes } from '../present/numbers.js';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { TableHealth } from './pg-health.js';
+import { DAY_MS } from '../core/dates.js';
 
 /**
  * Table growth needs earlier sizes, and the statistics views keep none. `dwh monitor` records the sizes it
@@ -52,7 +53,7 @@ export function tableGrowth(
   tables: TableHealth[],
   now: Date,
 ): TableGrowth {
-  const earliest = now.getTime() - WINDOW_DAYS * 86_400_000;
+  const earliest = now.getTime() - WINDOW_DAYS * DAY_MS;
   const base = (read(sizeHistoryFile(metadataDir))[database] ?? []).find((s) => {
     const at = Date.parse(s.at);
     return at >= earliest && at < now.getTime();

@@ -1,4 +1,5 @@
 import type { ResolvedConfig } from '../core/config.js';
+import { DwhError, EXIT } from '../core/errors.js';
 import { openWarehouse, warehouseTarget, type Warehouse, type WarehouseTarget } from '../db/connection.js';
 import { DirLockedError } from '../db/pglite-dir-lock.js';
 
@@ -14,9 +15,10 @@ export interface WarehouseGate {
   close(): Promise<void>;
 }
 
-export class WarehouseBusyError extends Error {
+/** A run holds the PGlite warehouse: the page says so (HTTP 503) instead of failing. */
+export class WarehouseBusyError extends DwhError {
   constructor(readonly detail: string) {
-    super(detail);
+    super('LOCKED', detail, { exitCode: EXIT.runFailed, retryable: undefined });
   }
 }
 

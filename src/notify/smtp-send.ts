@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { errorMessage } from '../core/errors.js';
+import { DwhError, EXIT, errorMessage } from '../core/errors.js';
 import { redactText } from '../logging/redact.js';
 import { describeSmtp, type SmtpSettings } from './email-settings.js';
 
@@ -21,8 +21,11 @@ export interface SendReceipt {
   attempts: number;
 }
 
-/** Sending failed for good: after the last attempt, or at once for a permanent rejection. */
-export class EmailSendError extends Error {
+/**
+ * Sending failed for good: after the last attempt, or at once for a permanent rejection. A task that sends
+ * mail and fails with it is retried as the SMTP failure (its cause) says.
+ */
+export class EmailSendError extends DwhError {
   constructor(
     message: string,
     readonly server: string,
@@ -30,8 +33,7 @@ export class EmailSendError extends Error {
     readonly permanent: boolean,
     cause: unknown,
   ) {
-    super(message, { cause });
-    this.name = 'EmailSendError';
+    super('EMAIL', message, { cause, exitCode: EXIT.runFailed, retryable: undefined });
   }
 }
 

@@ -1,19 +1,19 @@
 import { evaluateFailingRows, plural, requireTables } from './evaluate.js';
 import { column, startWith, tableRef } from './sql-parts.js';
+import type { Sql } from '../db/sql.js';
 import type {
   AcceptedValuesCheck,
   CheckScope,
   Evaluation,
   NotNullCheck,
   RangeCheck,
-  SqlQuery,
   UniqueCheck,
 } from './types.js';
 
 type Params = Record<string, unknown>;
 
 /** Rows where any of the columns is null. */
-export function notNullSql(check: NotNullCheck, params: Params): SqlQuery {
+export function notNullSql(check: NotNullCheck, params: Params): Sql {
   const { predicate, values } = startWith(check.where, params, `${check.kind} where`);
   const anyNull = check.columns.map((c) => `${column(c)} is null`).join(' or ');
   return {
@@ -23,7 +23,7 @@ export function notNullSql(check: NotNullCheck, params: Params): SqlQuery {
 }
 
 /** One row per key that occurs more than once, with its number of occurrences. */
-export function uniqueSql(check: UniqueCheck, params: Params): SqlQuery {
+export function uniqueSql(check: UniqueCheck, params: Params): Sql {
   const { predicate, values } = startWith(check.where, params, `${check.kind} where`);
   const keys = check.columns.map((c) => column(c)).join(', ');
   const present = check.columns.map((c) => `${column(c)} is not null`).join(' and ');
@@ -36,7 +36,7 @@ export function uniqueSql(check: UniqueCheck, params: Params): SqlQuery {
 }
 
 /** Rows whose (non-null) value, as text, is not one of the accepted values. */
-export function acceptedValuesSql(check: AcceptedValuesCheck, params: Params): SqlQuery {
+export function acceptedValuesSql(check: AcceptedValuesCheck, params: Params): Sql {
   const { predicate, values } = startWith(check.where, params, `${check.kind} where`);
   const accepted = values.add(check.values.map(String));
   const col = column(check.column);
@@ -49,7 +49,7 @@ export function acceptedValuesSql(check: AcceptedValuesCheck, params: Params): S
 }
 
 /** Rows whose (non-null) value lies outside the inclusive bounds; bounds take the column's type. */
-export function rangeSql(check: RangeCheck, params: Params): SqlQuery {
+export function rangeSql(check: RangeCheck, params: Params): Sql {
   const { predicate, values } = startWith(check.where, params, `${check.kind} where`);
   const col = column(check.column);
   const outside: string[] = [];

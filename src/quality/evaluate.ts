@@ -1,5 +1,6 @@
 import { countOf, sampleOf, tableRef } from './sql-parts.js';
-import { CheckCannotRunError, type CheckScope, type Evaluation, type SqlQuery } from './types.js';
+import type { Sql } from '../db/sql.js';
+import { CheckCannotRunError, type CheckScope, type Evaluation } from './types.js';
 
 export const SAMPLE_SIZE = 10;
 
@@ -9,7 +10,7 @@ export const SAMPLE_SIZE = 10;
  */
 export async function evaluateFailingRows(
   scope: CheckScope,
-  query: SqlQuery,
+  query: Sql,
   describe: (failing: number) => string,
 ): Promise<Evaluation> {
   const counted = countOf(query);

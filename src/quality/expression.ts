@@ -1,9 +1,10 @@
 import { evaluateFailingRows, plural } from './evaluate.js';
 import { bindFragment, SqlValues } from './sql-parts.js';
-import type { CheckScope, Evaluation, ExpressionCheck, SqlQuery } from './types.js';
+import type { Sql } from '../db/sql.js';
+import type { CheckScope, Evaluation, ExpressionCheck } from './types.js';
 
 /** The author's query with `:start_load_date`… bound (a trailing semicolon would break the wrapping). */
-export function expressionSql(check: ExpressionCheck, params: Record<string, unknown>): SqlQuery {
+export function expressionSql(check: ExpressionCheck, params: Record<string, unknown>): Sql {
   const values = new SqlValues();
   const text = bindFragment(
     check.sql.trim().replace(/;\s*$/, ''),

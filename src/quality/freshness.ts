@@ -1,6 +1,7 @@
 import { requireTables } from './evaluate.js';
 import { column, startWith, tableRef } from './sql-parts.js';
-import type { CheckScope, Evaluation, FreshnessCheck, SqlQuery } from './types.js';
+import type { Sql } from '../db/sql.js';
+import type { CheckScope, Evaluation, FreshnessCheck } from './types.js';
 
 /** `'30m'`, `'36h'`, `'2d'` or a number of hours, in hours. */
 export function durationHours(value: string | number): number {
@@ -12,7 +13,7 @@ export function durationHours(value: string | number): number {
 }
 
 /** The newest value of the column and its age in hours at `now`. */
-export function freshnessSql(check: FreshnessCheck, params: Record<string, unknown>, now: Date): SqlQuery {
+export function freshnessSql(check: FreshnessCheck, params: Record<string, unknown>, now: Date): Sql {
   const { predicate, values } = startWith(check.where, params, `${check.kind} where`);
   const newest = `max(${column(check.column)})::timestamptz`;
   const at = values.add(now);

@@ -1,17 +1,14 @@
 import { evaluateFailingRows, plural, requireTables } from './evaluate.js';
 import { column, startWith, tableRef } from './sql-parts.js';
-import type { CheckScope, Evaluation, GapsCheck, SqlQuery } from './types.js';
+import type { Sql } from '../db/sql.js';
+import type { CheckScope, Evaluation, GapsCheck } from './types.js';
 import { describeRange, resolveWindow, type TimeRange } from './window-spec.js';
 
 /**
  * UTC days of the range with no row. The range's last day is the one holding `end − 1 µs`, so a window ending
  * at midnight does not ask for the next day. With no range, the table's own first to last day.
  */
-export function gapsSql(
-  check: GapsCheck,
-  params: Record<string, unknown>,
-  range: TimeRange | null,
-): SqlQuery {
+export function gapsSql(check: GapsCheck, params: Record<string, unknown>, range: TimeRange | null): Sql {
   const { predicate, values } = startWith(check.where, params, `${check.kind} where`);
   const col = column(check.column);
   const table = tableRef(check.table);

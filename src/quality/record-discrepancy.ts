@@ -1,23 +1,23 @@
+import { windowParams } from '../core/window-params.js';
 import { bindNamedParams } from '../db/named-params.js';
 import { plural, requireTables } from './evaluate.js';
 import { column, SqlValues, startWith, tableRef } from './sql-parts.js';
+import type { Sql } from '../db/sql.js';
 import {
   CheckCannotRunError,
   type CheckScope,
   type CountSource,
   type Evaluation,
   type RecordDiscrepancyCheck,
-  type SqlQuery,
 } from './types.js';
 import { describeRange, resolveWindow, type TimeRange } from './window-spec.js';
 
 type TableSource = Extract<CountSource, { table: string }>;
 
-function windowParams(params: Record<string, unknown>, range: TimeRange | null): Record<string, unknown> {
-  return range ? { ...params, start_load_date: range.start, end_load_date: range.end } : params;
-}
-
-/** `select <select> from <table> where <where> and <in range> <tail>`, values appended to `values`. */
+/**
+ * `select <select> from <table> where <where> and <in range> <tail>`, values appended to `values`. `params`
+ * are those of the compared range (see rangeParams).
+ */
 function tableSelect(
   source: TableSource,
   params: Record<string, unknown>,
@@ -26,7 +26,7 @@ function tableSelect(
   select: string,
   tail = '',
 ): string {
-  const { predicate } = startWith(source.where, windowParams(params, range), 'count where', values);
+  const { predicate } = startWith(source.where, params, 'count where', values);
   let inRange = 'true';
   if (range && source.timeColumn) {
     const col = column(source.timeColumn);
@@ -40,7 +40,7 @@ export function tableCountSql(
   source: TableSource,
   params: Record<string, unknown>,
   range: TimeRange | null,
-): SqlQuery {
+): Sql {
   const values = new SqlValues();
   const text = tableSelect(
     source,
@@ -58,7 +58,7 @@ export function dailyDifferenceSql(
   target: TableSource & { timeColumn: string },
   params: Record<string, unknown>,
   range: TimeRange | null,
-): SqlQuery {
+): Sql {
   const values = new SqlValues();
   const perDay = (side: TableSource & { timeColumn: string }) =>
     tableSelect(
@@ -79,9 +79,17 @@ export function dailyDifferenceSql(
   };
 }
 
+/** The scope's parameters with `:start_load_date` / `:end_load_date` those of the compared range. */
+function rangeParams(scope: CheckScope, range: TimeRange | null): Record<string, unknown> {
+  return range
+    ? { ...scope.params, ...windowParams({ ...scope.window, ...range }, scope.runId) }
+    : scope.params;
+}
+
 async function countOf(
   source: CountSource,
   scope: CheckScope,
+  params: Record<string, unknown>,
   range: TimeRange | null,
   side: string,
 ): Promise<number> {
@@ -91,8 +99,8 @@ async function countOf(
   } else {
     const query =
       'table' in source
-        ? tableCountSql(source, scope.params, range)
-        : bindNamedParams(source.sql, windowParams(scope.params, range), `record_discrepancy ${side}.sql`);
+        ? tableCountSql(source, params, range)
+        : bindNamedParams(source.sql, params, `record_discrepancy ${side}.sql`);
     if ('table' in source) await requireTables(scope, [source.table]);
     const [row] = await scope.query(query.text, query.values);
     value = row ? Object.values(row)[0] : undefined;
@@ -109,8 +117,9 @@ export async function evaluateRecordDiscrepancy(
   scope: CheckScope,
 ): Promise<Evaluation> {
   const range = await resolveWindow(check.window, scope);
-  const source = await countOf(check.source, scope, range, 'source');
-  const target = await countOf(check.target, scope, range, 'target');
+  const params = rangeParams(scope, range);
+  const source = await countOf(check.source, scope, params, range, 'source');
+  const target = await countOf(check.target, scope, params, range, 'target');
   const difference = Math.abs(source - target);
   const allowed = Math.max(check.tolerance ?? 0, ((check.tolerancePercent ?? 0) / 100) * Math.abs(source));
   const failed = difference > allowed;
@@ -121,7 +130,7 @@ export async function evaluateRecordDiscrepancy(
     const query = dailyDifferenceSql(
       { ...from, timeColumn: from.timeColumn },
       { ...to, timeColumn: to.timeColumn },
-      scope.params,
+      params,
       range,
     );
     const days = await scope.query(query.text, query.values);

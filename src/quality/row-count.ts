@@ -1,8 +1,9 @@
 import { requireTables } from './evaluate.js';
 import { startWith, tableRef } from './sql-parts.js';
-import type { CheckScope, Evaluation, RowCountCheck, SqlQuery } from './types.js';
+import type { Sql } from '../db/sql.js';
+import type { CheckScope, Evaluation, RowCountCheck } from './types.js';
 
-export function rowCountSql(check: RowCountCheck, params: Record<string, unknown>): SqlQuery {
+export function rowCountSql(check: RowCountCheck, params: Record<string, unknown>): Sql {
   const { predicate, values } = startWith(check.where, params, `${check.kind} where`);
   return {
     text: `select count(*)::bigint as n from ${tableRef(check.table)} where ${predicate}`,

@@ -3,6 +3,7 @@ import { DwhError, EXIT, errorMessage } from '../core/errors.js';
 import { problemFromError, withOptionCheck, type OptionProblem } from '../core/option-check.js';
 import { markTaskKind, taskKindOf } from '../core/task.js';
 import type { TaskContext, TaskDefinition, TaskResult } from '../core/types.js';
+import { windowParams } from '../core/window-params.js';
 import { redactText, redactValue } from '../logging/redact.js';
 import { insertDqResults } from '../audit/dq-result-store.js';
 import { hasSuccessfulRun } from '../audit/run-store.js';
@@ -28,7 +29,7 @@ export class ChecksFailedError extends DwhError {
   declare readonly fromValidationFile: boolean;
   constructor(results: CheckResult[], blockingFailures: CheckResult[], fromValidationFile = false) {
     super(
-      'TASK_FAILED',
+      'CHECK',
       `${blockingFailures.length} blocking check(s) failed: ${blockingFailures.map((r) => `${r.name} (${r.message})`).join('; ')}`,
       { exitCode: EXIT.runFailed, retryable: false },
     );
@@ -55,12 +56,7 @@ export function scopeOf(ctx: TaskContext, now = new Date()): CheckScope {
     runId,
     window: ctx.window,
     now,
-    params: {
-      start_load_date: ctx.window.start,
-      end_load_date: ctx.window.end,
-      previous_max_date: ctx.window.previousMaxDate,
-      run_id: runId,
-    },
+    params: windowParams(ctx.window, runId),
   };
 }
 

@@ -6,13 +6,8 @@ import { ConfigError } from '../core/errors.js';
 import { zodToConfigError } from '../core/zod-error.js';
 import { plural } from './evaluate.js';
 import { tableRef } from './sql-parts.js';
-import {
-  CheckCannotRunError,
-  type CheckScope,
-  type Evaluation,
-  type SchemaDriftCheck,
-  type SqlQuery,
-} from './types.js';
+import type { Sql } from '../db/sql.js';
+import { CheckCannotRunError, type CheckScope, type Evaluation, type SchemaDriftCheck } from './types.js';
 
 /**
  * metadata/schema.yaml: the columns each table is expected to have, with PostgreSQL types as written in DDL
@@ -54,7 +49,7 @@ export function loadSchemaFile(projectDir: string, relative: string): ExpectedSc
  * `changed_type`. Types are compared by their canonical name (`int` = `integer`); modifiers such as `(20)` or
  * `(12,2)` only when the expectation gives them. A missing table shows every column as missing.
  */
-export function schemaDriftSql(table: string, columns: Record<string, string>): SqlQuery {
+export function schemaDriftSql(table: string, columns: Record<string, string>): Sql {
   const names = Object.keys(columns);
   const base = (type: string) => `format_type(to_regtype(regexp_replace(${type}, '\\(.*\\)', '')), null)`;
   const modifiers = (type: string) => `replace(substring(${type} from '\\(([^)]*)\\)'), ' ', '')`;

@@ -1,6 +1,7 @@
 import { bindNamedParams } from '../db/named-params.js';
 import { quoteIdent } from '../db/quote.js';
-import type { SqlQuery } from './types.js';
+import { parseTableName, tableIdent } from '../db/table-name.js';
+import type { Sql } from '../db/sql.js';
 
 /** Collects values for `$n` placeholders while a statement is assembled. */
 export class SqlValues {
@@ -16,7 +17,7 @@ export class SqlValues {
 
 /** `orders` → `"orders"`, `sales.orders` → `"sales"."orders"`. */
 export function tableRef(table: string): string {
-  return quoteIdent(...table.split('.'));
+  return tableIdent(parseTableName(table));
 }
 
 export function column(name: string, alias?: string): string {
@@ -51,11 +52,11 @@ export function startWith(
 }
 
 /** `select count(*)` of the rows a failing-rows query returns. */
-export function countOf(query: SqlQuery): SqlQuery {
+export function countOf(query: Sql): Sql {
   return { text: `select count(*)::bigint as n from (${query.text}) as failing`, values: query.values };
 }
 
 /** The first `limit` rows of a failing-rows query. */
-export function sampleOf(query: SqlQuery, limit = 10): SqlQuery {
+export function sampleOf(query: Sql, limit = 10): Sql {
   return { text: `select * from (${query.text}) as failing limit ${limit}`, values: query.values };
 }

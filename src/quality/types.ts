@@ -10,6 +10,7 @@
  * - result:     what one evaluation found (CheckResult), stored as one row of `dwh.dq_results`.
  */
 import type { CheckKind, Severity } from '../core/check-result.js';
+import { DwhError, EXIT } from '../core/errors.js';
 import type { LoadWindow } from '../core/types.js';
 
 /** Options every check accepts. */
@@ -177,12 +178,6 @@ export type Check =
 
 export type CheckOf<K extends CheckKind> = Extract<Check, { kind: K }>;
 
-/** A parameterised statement: `$1…` placeholders and their values. */
-export interface SqlQuery {
-  text: string;
-  values: unknown[];
-}
-
 export type QueryFn = <Row = Record<string, unknown>>(
   text: string,
   values?: readonly unknown[],
@@ -214,4 +209,8 @@ export interface Evaluation {
 }
 
 /** A check that cannot be evaluated (missing table, no run to compare with): status `error`. */
-export class CheckCannotRunError extends Error {}
+export class CheckCannotRunError extends DwhError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('CHECK', message, { ...options, exitCode: EXIT.runFailed, retryable: undefined });
+  }
+}

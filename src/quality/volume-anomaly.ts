@@ -2,13 +2,8 @@ import { latestSuccessfulRecords, listRunRecordsBefore } from '../audit/run-stor
 import { successfulAttemptRecords } from '../audit/task-run-store.js';
 import { plural, requireTables } from './evaluate.js';
 import { column, SqlValues, tableRef } from './sql-parts.js';
-import {
-  CheckCannotRunError,
-  type CheckScope,
-  type Evaluation,
-  type SqlQuery,
-  type VolumeAnomalyCheck,
-} from './types.js';
+import type { Sql } from '../db/sql.js';
+import { CheckCannotRunError, type CheckScope, type Evaluation, type VolumeAnomalyCheck } from './types.js';
 
 const DEFAULTS = { lookback: 10, k: 3, minHistory: 3 };
 
@@ -21,7 +16,7 @@ interface Stats {
 }
 
 /** Rows per UTC day for `day` and the `lookback` days before it, days without rows counted as 0. */
-export function dailyVolumeSql(table: string, timeColumn: string, day: string, lookback: number): SqlQuery {
+export function dailyVolumeSql(table: string, timeColumn: string, day: string, lookback: number): Sql {
   const values = new SqlValues();
   const d = values.add(day);
   const n = values.add(lookback);

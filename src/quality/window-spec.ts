@@ -1,18 +1,14 @@
 import { latestSuccessfulWindow } from '../audit/run-store.js';
 import { CheckCannotRunError, type CheckScope, type WindowSpec } from './types.js';
+import { DAY_MS, toUtcDate } from '../core/dates.js';
 
 export interface TimeRange {
   start: Date;
   end: Date;
 }
 
-const DAY_MS = 86_400_000;
-
 function toDate(value: string | Date, key: string): Date {
-  const date =
-    value instanceof Date
-      ? value
-      : new Date(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value);
+  const date = toUtcDate(value);
   if (Number.isNaN(date.getTime()))
     throw new CheckCannotRunError(`window.${key}: ${String(value)} is not a date`);
   return date;

@@ -1,7 +1,6 @@
 import type { BackfillWindow } from '../audit/backfill-store.js';
 import { WindowError } from '../core/errors.js';
-
-const DAY_MS = 86_400_000;
+import { DAY_MS } from '../core/dates.js';
 
 /**
  * Splits the half-open range `[start, end)` into consecutive windows of `loadDays` days, in order; the last

@@ -10,6 +10,7 @@ import { createAttemptFence, type AttemptFence } from './attempt-fence.js';
 import type { ProjectParameters } from '../core/define-project.js';
 import type { OutputWriter } from '../core/output.js';
 import type { LoadWindow, SqlRunner, TaskContext, TaskResult } from '../core/types.js';
+import { windowParams } from '../core/window-params.js';
 
 export interface ContextBase {
   project: ProjectParameters;
@@ -72,13 +73,7 @@ function createSqlRunner(base: ContextBase, fence: AttemptFence): SqlRunner {
   run.file = async <Row>(relativePath: string, params: Record<string, unknown> = {}) => {
     const file = path.resolve(base.projectDir, relativePath);
     const shown = path.relative(base.projectDir, file);
-    const all = {
-      start_load_date: base.window.start,
-      end_load_date: base.window.end,
-      previous_max_date: base.window.previousMaxDate,
-      run_id: base.runId,
-      ...params,
-    };
+    const all = { ...windowParams(base.window, base.runId), ...params };
     let rows: Row[] = [];
     for (const statement of splitSqlStatements(readFileSync(file, 'utf8'))) {
       const bound = bindNamedParams(statement.text, all, `${shown} line ${statement.line}`);

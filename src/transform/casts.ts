@@ -3,6 +3,8 @@
  * loader sends to COPY. Valid strings are kept as they are wherever PostgreSQL reads them the same way: the
  * cast validates, COPY converts, and no value is converted twice — this is what keeps parsed loads fast.
  */
+import { parseUtcTimestamp } from '../core/dates.js';
+
 export type CastType = 'int' | 'numeric' | 'date' | 'timestamp' | 'boolean' | 'text' | 'json';
 
 export const castTypes: readonly CastType[] = [
@@ -171,9 +173,6 @@ export function instantOf(value: unknown): number | null {
   if (value instanceof Date) return value.getTime();
   if (typeof value === 'number') return value;
   if (typeof value !== 'string') return null;
-  let text = value.trim().replace(' ', 'T');
-  if (/^\d{4}-\d{2}-\d{2}$/.test(text)) text += 'T00:00:00Z';
-  else if (!/(Z|[+-]\d{2}(:?\d{2})?)$/i.test(text)) text += 'Z';
-  const ms = Date.parse(text);
+  const ms = parseUtcTimestamp(value).getTime();
   return Number.isNaN(ms) ? null : ms;
 }

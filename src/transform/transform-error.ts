@@ -12,7 +12,7 @@ export class TransformError extends DwhError {
     readonly reason: string,
   ) {
     super(
-      'TASK_FAILED',
+      'TRANSFORM',
       `mapping '${mapping}': ${describeWhere(source, line, row)}: column ${column}: ${reason}`,
       { exitCode: EXIT.runFailed, retryable: false },
     );

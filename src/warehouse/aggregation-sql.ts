@@ -1,6 +1,9 @@
 import { quoteIdent } from '../db/quote.js';
-import { columnList, tableIdent, type Sql, type TableName } from './sql.js';
+import { columnList } from './sql-fragments.js';
+import type { Sql } from '../db/sql.js';
+import { tableIdent, type TableName } from '../db/table-name.js';
 import { WarehouseError } from './warehouse-error.js';
+import { DAY_MS } from '../core/dates.js';
 
 export type Period = 'day' | 'week' | 'month';
 export type MeasureFunction = 'sum' | 'count' | 'avg' | 'min' | 'max';
@@ -54,8 +57,6 @@ export interface RunningTotalAggregation extends AggregationBase {
 
 export type Aggregation =
   TumblingAggregation | RollingAggregation | BucketAggregation | DeltaAggregation | RunningTotalAggregation;
-
-const DAY = 86_400_000;
 
 /** First instant (UTC) of the period `date` lies in. */
 export function periodStart(date: Date, period: Period): Date {
@@ -187,8 +188,8 @@ const builders: { [K in Aggregation['kind']]: Builder<K> } = {
     }
     // the window changes its own days and the days−1 days after it; those read days−1 days further back
     const from = periodStart(start, 'day');
-    const to = new Date(periodsOf(start, end, 'day').to.getTime() + (spec.days - 1) * DAY);
-    const readFrom = new Date(from.getTime() - (spec.days - 1) * DAY);
+    const to = new Date(periodsOf(start, end, 'day').to.getTime() + (spec.days - 1) * DAY_MS);
+    const readFrom = new Date(from.getTime() - (spec.days - 1) * DAY_MS);
     const groups = spec.groupBy ?? [];
     const partition = groups.length ? `PARTITION BY ${columnList(groups, 'daily')} ` : '';
     const roll = { sum: 'sum', count: 'sum', min: 'min', max: 'max', avg: 'avg' } as const;

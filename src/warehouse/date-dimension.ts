@@ -1,9 +1,11 @@
 import type { Knex } from 'knex';
 import type { TaskContext } from '../core/types.js';
 import type { PlainLookup } from './fact-table.js';
-import { tableIdent, tableLabel, type Sql } from './sql.js';
+import type { Sql } from '../db/sql.js';
+import { tableIdent, tableLabel } from '../db/table-name.js';
 import { inTransaction } from './transaction.js';
 import { WarehouseError } from './warehouse-error.js';
+import { isDateOnly, parseUtcDate } from '../core/dates.js';
 
 export interface DateDimensionOptions {
   /** (Default: 'dim_date') */
@@ -24,7 +26,7 @@ export interface DateDimension extends PlainLookup {
 /** A calendar dimension keyed `YYYYMMDD` (natural key `date`), with the unknown member −1. */
 export function dateDimension(options: DateDimensionOptions): DateDimension {
   for (const key of ['from', 'to'] as const) {
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(options[key]) || Number.isNaN(Date.parse(options[key])))
+    if (!isDateOnly(options[key]) || Number.isNaN(parseUtcDate(options[key]).getTime()))
       throw new WarehouseError(
         `dateDimension: ${key} must be YYYY-MM-DD (got ${JSON.stringify(options[key])})`,
       );

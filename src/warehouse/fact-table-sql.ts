@@ -1,6 +1,8 @@
 import { quoteIdent } from '../db/quote.js';
 import { derivedName } from './derived-name.js';
-import { columnList, tableIdent, type Sql, type TableName } from './sql.js';
+import { columnList } from './sql-fragments.js';
+import type { Sql } from '../db/sql.js';
+import { tableIdent, type TableName } from '../db/table-name.js';
 import { UNKNOWN_KEY } from './scd-dimension-sql.js';
 
 /** One dimension a fact points at, resolved from the declaration. */

@@ -1,6 +1,5 @@
 import type { Knex } from 'knex';
 import type { TaskContext } from '../core/types.js';
-import { quoteIdent } from '../db/quote.js';
 import {
   copiedColumns,
   createFactSql,
@@ -14,7 +13,8 @@ import {
 import { MAX_IDENTIFIER_BYTES } from './derived-name.js';
 import { bucketsInside, createPartitionSql, partitionName, type PartitionGrain } from './partitions.js';
 import type { ScdDimension } from './scd-dimension.js';
-import { requireColumns, tableLabel } from './sql.js';
+import { requireColumns } from './sql-fragments.js';
+import { tableIdent, tableLabel } from '../db/table-name.js';
 import { requireTableColumns, tableColumns } from './table-columns.js';
 import { inTransaction, type TxQuery } from './transaction.js';
 import { UnknownMembersError, WarehouseError } from './warehouse-error.js';
@@ -311,7 +311,7 @@ async function reloadWindow(
       const name = partitionName(spec.table.table, bucket, grain);
       const exists = await query<{ t: string | null }>({
         text: 'SELECT to_regclass($1)::text AS t',
-        values: [spec.table.schema ? quoteIdent(spec.table.schema, name) : quoteIdent(name)],
+        values: [tableIdent({ ...spec.table, table: name })],
       });
       if (exists[0]?.t) continue;
       await query(createPartitionSql(spec.table, bucket, grain, dateType));
@@ -320,7 +320,7 @@ async function reloadWindow(
     // a partition wholly inside the window is emptied with TRUNCATE: no dead rows, no long DELETE
     for (const bucket of bucketsInside(start, end, grain)) {
       const name = partitionName(spec.table.table, bucket, grain);
-      const ident = spec.table.schema ? quoteIdent(spec.table.schema, name) : quoteIdent(name);
+      const ident = tableIdent({ ...spec.table, table: name });
       const [exists] = await query<{ t: string | null }>({
         text: 'SELECT to_regclass($1)::text AS t',
         values: [ident],

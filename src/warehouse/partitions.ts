@@ -1,12 +1,14 @@
-import { quoteIdent } from '../db/quote.js';
 import { derivedName } from './derived-name.js';
-import { dateLiteral, tableIdent, type Sql, type TableName } from './sql.js';
+import { dateLiteral } from './sql-fragments.js';
+import type { Sql } from '../db/sql.js';
+import { tableIdent, type TableName } from '../db/table-name.js';
+import { parseUtcDate } from '../core/dates.js';
 
 export type PartitionGrain = 'month' | 'day';
 
 /** The first day (`YYYY-MM-DD`, UTC) of the bucket after `day`. */
 export function nextBucket(day: string, grain: PartitionGrain): string {
-  const date = new Date(`${day}T00:00:00Z`);
+  const date = parseUtcDate(day);
   if (grain === 'month') date.setUTCMonth(date.getUTCMonth() + 1, 1);
   else date.setUTCDate(date.getUTCDate() + 1);
   return date.toISOString().slice(0, 10);
@@ -42,7 +44,7 @@ export function createPartitionSql(
   columnType: string,
 ): Sql {
   const name = partitionName(parent.table, bucket, grain);
-  const partition = parent.schema ? quoteIdent(parent.schema, name) : quoteIdent(name);
+  const partition = tableIdent({ ...parent, table: name });
   return {
     text: `CREATE TABLE IF NOT EXISTS ${partition} PARTITION OF ${tableIdent(parent)}
   FOR VALUES FROM (${boundLiteral(bucket, columnType)}) TO (${boundLiteral(nextBucket(bucket, grain), columnType)})`,
@@ -54,8 +56,8 @@ export function createPartitionSql(
 export function bucketsInside(start: Date, end: Date, grain: PartitionGrain): string[] {
   const buckets: string[] = [];
   let bucket = bucketOf(start, grain);
-  if (new Date(`${bucket}T00:00:00Z`).getTime() < start.getTime()) bucket = nextBucket(bucket, grain);
-  while (new Date(`${nextBucket(bucket, grain)}T00:00:00Z`).getTime() <= end.getTime()) {
+  if (parseUtcDate(bucket).getTime() < start.getTime()) bucket = nextBucket(bucket, grain);
+  while (parseUtcDate(nextBucket(bucket, grain)).getTime() <= end.getTime()) {
     buckets.push(bucket);
     bucket = nextBucket(bucket, grain);
   }

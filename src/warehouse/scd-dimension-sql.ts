@@ -1,6 +1,8 @@
 import { quoteIdent } from '../db/quote.js';
 import { derivedName } from './derived-name.js';
-import { columnList, keyJoin, rowHash, tableIdent, type Sql } from './sql.js';
+import { columnList, keyJoin, rowHash } from './sql-fragments.js';
+import type { Sql } from '../db/sql.js';
+import { tableIdent } from '../db/table-name.js';
 
 /** A validated dimension declaration: everything the SQL builders need. */
 export interface DimensionSpec {

@@ -1,6 +1,8 @@
 import type { Knex } from 'knex';
 import { quoteIdent } from '../db/quote.js';
-import { columnList, requireColumns, tableIdent, type Sql, type TableName } from './sql.js';
+import { columnList, requireColumns } from './sql-fragments.js';
+import type { Sql } from '../db/sql.js';
+import { tableIdent, type TableName } from '../db/table-name.js';
 import { inTransaction, type TxQuery } from './transaction.js';
 import { StagingCheckError, WarehouseError } from './warehouse-error.js';
 

@@ -1,5 +1,5 @@
 import { WarehouseError } from './warehouse-error.js';
-import { tableIdent, type TableName } from './sql.js';
+import { tableIdent, tableLabel, type TableName } from '../db/table-name.js';
 import type { TxQuery } from './transaction.js';
 
 export interface ColumnInfo {
@@ -32,7 +32,7 @@ export async function requireTableColumns(
   role: string,
 ): Promise<Map<string, ColumnInfo>> {
   const columns = await tableColumns(query, table);
-  const shown = table.schema ? `${table.schema}.${table.table}` : table.table;
+  const shown = tableLabel(table);
   if (!columns) throw new WarehouseError(`${role} table ${shown} does not exist`);
   const byName = new Map(columns.map((c) => [c.name, c]));
   const missing = needed.filter((c) => !byName.has(c));

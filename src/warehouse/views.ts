@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Knex } from 'knex';
 import type { TaskContext } from '../core/types.js';
-import { quoteIdent } from '../db/quote.js';
+import { tableIdent, tableLabel, type TableName } from '../db/table-name.js';
 import { splitSqlStatements, type SqlStatement } from '../db/split-sql.js';
 import { inTransaction } from './transaction.js';
 import { WarehouseError } from './warehouse-error.js';
@@ -13,6 +13,8 @@ export interface ViewFile {
   file: string;
   /** The view's name as written (`name` or `schema.name`), unquoted. */
   name: string;
+  /** The same name as schema and table, for quoting. */
+  relation: TableName;
   materialized: boolean;
   statements: SqlStatement[];
   /** Names of views of other files this one reads. */
@@ -51,7 +53,7 @@ export function planViews(dir: string): ViewFile[] {
       .join('\n')
       .replace(CREATE, '');
     view.dependsOn = views
-      .filter((other) => other !== view && mentions(body, other.name))
+      .filter((other) => other !== view && mentions(body, other.relation))
       .map((other) => other.name);
   }
   return orderByDependencies(views, byName);
@@ -70,17 +72,14 @@ function parseViewFile(file: string, text: string): ViewFile {
   if (!materialized && !match[1]) {
     throw new WarehouseError(`views/${file}: write CREATE OR REPLACE VIEW so the file can run on every load`);
   }
-  const name = match[4]!
-    .split(/\s*\.\s*(?=(?:[^"]*"[^"]*")*[^"]*$)/)
-    .map(unquote)
-    .join('.');
-  return { file, name, materialized, statements, dependsOn: [] };
+  const [outer, inner] = match[4]!.split(/\s*\.\s*(?=(?:[^"]*"[^"]*")*[^"]*$)/).map(unquote);
+  const relation: TableName = inner === undefined ? { table: outer! } : { schema: outer!, table: inner };
+  return { file, name: tableLabel(relation), relation, materialized, statements, dependsOn: [] };
 }
 
-/** Whether SQL text refers to a relation name (unqualified names match any schema). */
-function mentions(sql: string, name: string): boolean {
-  const last = name.split('.').pop()!;
-  const escaped = last.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** Whether SQL text refers to a relation (by its table name: unqualified names match any schema). */
+function mentions(sql: string, name: TableName): boolean {
+  const escaped = name.table.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   return new RegExp(`(^|[^A-Za-z0-9_$])"?${escaped}"?($|[^A-Za-z0-9_$])`, 'i').test(sql);
 }
 
@@ -118,7 +117,7 @@ export async function applyViews(db: Knex, dir: string): Promise<ViewsResult> {
   return inTransaction(db, async (query) => {
     const result: ViewsResult = { created: [], refreshed: [] };
     for (const view of views) {
-      const ident = quoteIdent(...view.name.split('.'));
+      const ident = tableIdent(view.relation);
       if (view.materialized) {
         const [exists] = await query<{ t: string | null }>({
           text: 'SELECT to_regclass($1)::text AS t',

@@ -4,7 +4,7 @@ import { DataError, DwhError, EXIT } from '../core/errors.js';
 export class WarehouseError extends DwhError {
   constructor(message: string, options?: { cause?: unknown }) {
     // a failed statement decides by its SQLSTATE (a deadlock is retried); a bad declaration is not retried
-    super('USAGE', message, {
+    super('WAREHOUSE', message, {
       ...options,
       exitCode: EXIT.runFailed,
       retryable: options?.cause === undefined ? false : undefined,

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { maskUrl as dbMaskUrl } from '../../src/db/mask-url.js';
 import {
   isSecretKey,
   maskUrl,
+  maskUrl as dbMaskUrl,
   redactText,
   redactValue,
   registerSecret,

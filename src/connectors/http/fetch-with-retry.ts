@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DwhError, errorMessage } from '../../core/errors.js';
 import { InputError } from '../../core/input-error.js';
-import { redactText } from '../../logging/redact.js';
+import { maskUrl } from '../../logging/redact.js';
 import type { HttpConnectorConfig } from '../config.js';
 import { ConnectorError } from '../connector-error.js';
 
@@ -29,7 +29,7 @@ export class HttpClient {
   ) {}
 
   async getJson(url: URL, signal: AbortSignal): Promise<HttpResponse> {
-    const shown = redactText(maskQuery(url));
+    const shown = maskUrl(url.toString());
     const headers: Record<string, string> = { accept: 'application/json', ...this.config.headers };
     if (this.config.token) {
       headers[this.config.authHeader] = this.config.authScheme
@@ -143,14 +143,4 @@ function retryAfter(value: string | null): number | null {
 function networkCause(error: unknown): string {
   const cause = (error as { cause?: { code?: string; message?: string } }).cause;
   return cause?.code ?? cause?.message ?? errorMessage(error);
-}
-
-/** Query parameters that look like credentials are masked in every URL shown. */
-export function maskQuery(url: URL): string {
-  const copy = new URL(url);
-  for (const key of [...copy.searchParams.keys()]) {
-    if (/pass|secret|token|key|auth|sig/i.test(key)) copy.searchParams.set(key, '***');
-  }
-  if (copy.password) copy.password = '***';
-  return copy.toString();
 }

@@ -1,7 +1,7 @@
 import type { Connection, FieldPacket, Query } from 'mysql2';
 import { z } from 'zod';
 import type { RowBatch, RowSource } from '../../core/load-source.js';
-import { maskUrl } from '../../db/mask-url.js';
+import { maskUrl } from '../../logging/redact.js';
 import { errorMessage } from '../../core/errors.js';
 import type { MysqlConnectorConfig } from '../config.js';
 import { ConnectorError } from '../connector-error.js';
@@ -10,7 +10,7 @@ import { windowParams } from '../../core/window-params.js';
 
 const requestSchema = z
   .object({
-    /** SQL with `:name` parameters; the window's `:start_load_date`, `:end_load_date`, `:previous_max_date` are set. */
+    /** SQL with `:name` parameters; `:start_load_date`, `:end_load_date`, `:previous_max_date` and `:run_id` are set. */
     query: z.string().min(1),
     params: z.record(z.string(), z.unknown()).default({}),
   })
@@ -78,7 +78,7 @@ export class MysqlConnector implements Connector {
     if (!connection) throw new ConnectorError(this.name, 'not open');
     const { name, config } = this;
     const { query: sql, params } = parsed.data;
-    const values = { ...windowParams(ctx.window), ...params };
+    const values = { ...windowParams(ctx.window, ctx.runId), ...params };
     // mysql2 rejects named values the query does not use
     const used = Object.fromEntries(Object.entries(values).filter(([key]) => sql.includes(`:${key}`)));
     const source = `connector '${name}'`;

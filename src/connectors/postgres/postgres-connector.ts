@@ -1,8 +1,9 @@
 import type pg from 'pg';
 import { z } from 'zod';
 import { bindNamedParams } from '../../db/named-params.js';
+import type { Sql } from '../../db/sql.js';
 import type { ByteSource, RowBatch, RowSource } from '../../core/load-source.js';
-import { maskUrl } from '../../db/mask-url.js';
+import { maskUrl } from '../../logging/redact.js';
 import { errorMessage } from '../../core/errors.js';
 import type { PostgresConnectorConfig } from '../config.js';
 import { ConnectorError } from '../connector-error.js';
@@ -12,7 +13,7 @@ import { inlineParams } from './inline-params.js';
 
 const requestSchema = z
   .object({
-    /** SQL with `:name` parameters; the window's `:start_load_date`, `:end_load_date`, `:previous_max_date` are set. */
+    /** SQL with `:name` parameters; `:start_load_date`, `:end_load_date`, `:previous_max_date` and `:run_id` are set. */
     query: z.string().min(1),
     params: z.record(z.string(), z.unknown()).default({}),
   })
@@ -76,13 +77,13 @@ export class PostgresConnector implements Connector {
     const client = this.requireClient();
     const bound = bindNamedParams(
       parsed.data.query,
-      { ...windowParams(ctx.window), ...parsed.data.params },
+      { ...windowParams(ctx.window, ctx.runId), ...parsed.data.params },
       `connector '${this.name}' query`,
     );
     return options.prefer === 'bytes' ? this.copyOut(client, bound) : this.cursorRows(client, bound, ctx);
   }
 
-  private async copyOut(client: pg.Client, bound: { text: string; values: unknown[] }): Promise<ByteSource> {
+  private async copyOut(client: pg.Client, bound: Sql): Promise<ByteSource> {
     const { to: copyTo } = await import('pg-copy-streams');
     const fields = await this.describe(client, bound);
     const text = inlineParams(bound.text, bound.values, (v) => client.escapeLiteral(v));
@@ -97,7 +98,7 @@ export class PostgresConnector implements Connector {
     };
   }
 
-  private async describe(client: pg.Client, bound: { text: string; values: unknown[] }): Promise<string[]> {
+  private async describe(client: pg.Client, bound: Sql): Promise<string[]> {
     try {
       const result = await client.query({
         text: `SELECT * FROM (${bound.text}) AS q LIMIT 0`,
@@ -109,11 +110,7 @@ export class PostgresConnector implements Connector {
     }
   }
 
-  private cursorRows(
-    client: pg.Client,
-    bound: { text: string; values: unknown[] },
-    ctx: ExtractContext,
-  ): RowSource {
+  private cursorRows(client: pg.Client, bound: Sql, ctx: ExtractContext): RowSource {
     const { name, config } = this;
     const source = `connector '${name}'`;
     async function* batches(): AsyncGenerator<RowBatch> {

@@ -1,26 +1,6 @@
+/** SQL fragments the warehouse builders share: column lists, key joins, row hashes, date literals. */
+import { isDateOnly } from '../core/dates.js';
 import { quoteIdent } from '../db/quote.js';
-
-/** One statement with `$1…` placeholders and its values: what every warehouse SQL builder returns. */
-export interface Sql {
-  text: string;
-  values: unknown[];
-}
-
-/** A table, optionally schema-qualified. (Default schema: the search path, usually `public`) */
-export interface TableName {
-  schema?: string;
-  table: string;
-}
-
-/** `"schema"."table"` or `"table"`. */
-export function tableIdent(name: TableName): string {
-  return name.schema ? quoteIdent(name.schema, name.table) : quoteIdent(name.table);
-}
-
-/** `schema.table` or `table`, unquoted: how a task names a table in `ctx.report({ records, table })`. */
-export function tableLabel(name: TableName): string {
-  return name.schema ? `${name.schema}.${name.table}` : name.table;
-}
 
 /** `a."x", a."y"` for a list of columns, optionally prefixed with a table alias. */
 export function columnList(columns: readonly string[], alias?: string): string {
@@ -43,7 +23,7 @@ export function rowHash(columns: readonly string[], alias: string): string {
 
 /** A `YYYY-MM-DD` literal for DDL (partition bounds cannot be parameters); anything else is refused. */
 export function dateLiteral(day: string): string {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) throw new TypeError(`not a YYYY-MM-DD date: ${JSON.stringify(day)}`);
+  if (!isDateOnly(day)) throw new TypeError(`not a YYYY-MM-DD date: ${JSON.stringify(day)}`);
   return `'${day}'`;
 }
 

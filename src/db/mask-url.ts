@@ -1,2 +1,0 @@
-// one masking module: src/logging/redact.ts
-export { maskUrl } from '../logging/redact.js';
