@@ -92,11 +92,11 @@ export async function createBackfill(
   key: BackfillKey,
   windows: BackfillWindow[],
 ): Promise<number> {
-  return warehouse.knex.transaction(async (trx) => {
-    const inserted = await trx.raw<{ rows: { backfill_id: string | number }[] }>(
+  return warehouse.transaction(async (connection) => {
+    const [inserted] = await connection.query<{ backfill_id: string | number }>(
       `insert into dwh.backfills (project_name, environment, load_type, start_date, end_date, load_days, status,
          host, pid)
-       values (?, ?, ?, ?, ?, ?, 'running', ?, ?) returning backfill_id`,
+       values ($1, $2, $3, $4, $5, $6, 'running', $7, $8) returning backfill_id`,
       [
         key.project,
         key.environment,
@@ -108,11 +108,11 @@ export async function createBackfill(
         process.pid,
       ],
     );
-    const id = Number(inserted.rows[0]!.backfill_id);
+    const id = Number(inserted!.backfill_id);
     for (const window of windows) {
-      await trx.raw(
+      await connection.query(
         `insert into dwh.backfill_windows (backfill_id, window_index, start_load_date, end_load_date, status)
-         values (?, ?, ?, ?, 'pending')`,
+         values ($1, $2, $3, $4, 'pending')`,
         [id, window.index, window.start, window.end],
       );
     }

@@ -39,10 +39,10 @@ export async function applyDdlHistory(
       continue;
     }
     try {
-      await warehouse.knex.transaction(async (trx) => {
-        await trx.raw(statement.text);
-        await trx.raw(
-          'insert into dwh.applied_ddl (project_name, statement_hash, statement, run_id) values (?, ?, ?, ?)',
+      await warehouse.transaction(async (connection) => {
+        await connection.query(statement.text);
+        await connection.query(
+          'insert into dwh.applied_ddl (project_name, statement_hash, statement, run_id) values ($1, $2, $3, $4)',
           [project, hash, statement.text, runId],
         );
       });

@@ -39,27 +39,27 @@ export async function appliedMigrationIds(warehouse: Pick<Warehouse, 'query'>): 
 export async function migrate(warehouse: Warehouse): Promise<string[]> {
   const applied: string[] = [];
   const migrations = listMigrations();
-  await warehouse.knex.transaction(async (trx) => {
+  await warehouse.transaction(async (connection) => {
     if (warehouse.kind === 'postgres')
-      await trx.raw(`select pg_advisory_xact_lock(hashtextextended('dwh.migrate', 0))`);
-    await trx.raw(`CREATE SCHEMA IF NOT EXISTS dwh`);
-    await trx.raw(`CREATE TABLE IF NOT EXISTS dwh.migrations (
+      await connection.query(`select pg_advisory_xact_lock(hashtextextended('dwh.migrate', 0))`);
+    await connection.query(`CREATE SCHEMA IF NOT EXISTS dwh`);
+    await connection.query(`CREATE TABLE IF NOT EXISTS dwh.migrations (
       id integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
   });
   const done = new Set(await appliedMigrationIds(warehouse));
   for (const migration of migrations) {
     if (done.has(migration.id)) continue;
-    await warehouse.knex.transaction(async (trx) => {
+    await warehouse.transaction(async (connection) => {
       if (warehouse.kind === 'postgres') {
-        await trx.raw(`select pg_advisory_xact_lock(hashtextextended('dwh.migrate', 0))`);
+        await connection.query(`select pg_advisory_xact_lock(hashtextextended('dwh.migrate', 0))`);
       }
-      const inserted = await trx.raw<{ rowCount: number }>(
-        'insert into dwh.migrations (id, name) values (?, ?) on conflict (id) do nothing',
+      const inserted = await connection.query(
+        'insert into dwh.migrations (id, name) values ($1, $2) on conflict (id) do nothing returning id',
         [migration.id, migration.name],
       );
-      if (inserted.rowCount === 0) return; // another process applied it while we waited for the lock
+      if (inserted.length === 0) return; // another process applied it while we waited for the lock
       try {
-        for (const statement of splitSqlStatements(migration.sql)) await trx.raw(statement.text);
+        for (const statement of splitSqlStatements(migration.sql)) await connection.query(statement.text);
       } catch (error) {
         throw new DatabaseError(`migration ${migration.name} failed: ${(error as Error).message}`, error);
       }
