@@ -9,8 +9,8 @@ export interface BackfillWindow {
   end: Date;
 }
 
-export type BackfillStatus = 'running' | 'success' | 'failed';
-export type BackfillWindowStatus = 'pending' | 'running' | 'success' | 'failed';
+type BackfillStatus = 'running' | 'success' | 'failed';
+type BackfillWindowStatus = 'pending' | 'running' | 'success' | 'failed';
 
 /** One row of dwh.backfills as read back. */
 export interface BackfillRow {

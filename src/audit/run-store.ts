@@ -321,7 +321,7 @@ export async function latestSuccessfulRecords(
 export type RunRecords = { run_id: number; records: number };
 
 /** Records of the last `lookback` successful runs of a project before `beforeRunId` (newest first). */
-export function runHistorySql(
+function runHistorySql(
   project: string,
   beforeRunId: number,
   lookback: number,

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { withWarehouse } from './with-warehouse.js';
 import { envOption } from './env-option.js';
 
-export const DEFAULT_CONFIG = `# dwh configuration. Select an environment with --env or DWH_ENV.
+const DEFAULT_CONFIG = `# dwh configuration. Select an environment with --env or DWH_ENV.
 # Values may reference environment variables \${env:NAME} or files \${file:local/name} (config/local/ is git-ignored).
 defaultEnvironment: local
 environments:

@@ -16,7 +16,7 @@ export async function runProjectPrinted(
 }
 
 /** The plan of a dry run, or the summary of a run that got as far as its task loop; nothing otherwise. */
-export function printRunReport(report: RunReport, printer: Printer): void {
+function printRunReport(report: RunReport, printer: Printer): void {
   const print: Printer = (line) => printer(redactText(line));
   if (report.plan) printPlan(print, report, report.plan.database, report.plan.selected);
   else if (report.result && report.runId !== null) printSummary(print, report, report.runId, report.result);

@@ -13,7 +13,7 @@ const tableName = z
   .regex(/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$/, 'must be `table` or `schema.table`');
 
 /** The options of extractLoad; strict, so `targt:` is an unknown key instead of an ignored one. */
-export const extractLoadOptionsSchema = z
+const extractLoadOptionsSchema = z
   .object({
     source: z.string().min(1),
     query: z.string().min(1).optional(),

@@ -46,7 +46,7 @@ const environmentSchema = z
   .strict();
 
 /** The sections an environment of config/dwh.yaml may hold. */
-export const ENVIRONMENT_SECTIONS = Object.keys(environmentSchema.shape);
+const ENVIRONMENT_SECTIONS = Object.keys(environmentSchema.shape);
 
 const configSchema = z
   .object({
@@ -56,7 +56,7 @@ const configSchema = z
   })
   .strict();
 
-export type EnvironmentConfig = z.output<typeof environmentSchema>;
+type EnvironmentConfig = z.output<typeof environmentSchema>;
 export type DatabaseEngine = 'embedded' | 'pglite';
 
 export interface ResolvedConfig {
@@ -73,7 +73,7 @@ export interface ResolvedConfig {
 }
 
 /** No folder from the working directory upward holds `config/dwh.yaml` or `projects/`, and DWH_HOME is unset. */
-export class HomeNotFoundError extends DwhError {
+class HomeNotFoundError extends DwhError {
   constructor(readonly cwd: string) {
     super(
       'CONFIG',

@@ -19,7 +19,7 @@ export interface PlanProblem extends OptionProblem {
 }
 
 /** Options of one or more tasks are wrong; every problem found is listed. Exit code 2. */
-export class TaskOptionsError extends DwhError {
+class TaskOptionsError extends DwhError {
   constructor(
     readonly project: string,
     readonly problems: PlanProblem[],

@@ -7,7 +7,7 @@ export interface TargetTable {
 }
 
 /** Whether a table name a task reported (`table` or `schema.table`) is the project's target. */
-export function isTargetTable(name: string, target: TargetTable): boolean {
+function isTargetTable(name: string, target: TargetTable): boolean {
   const dot = name.lastIndexOf('.');
   return dot === -1
     ? name === target.table

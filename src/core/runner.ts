@@ -43,7 +43,7 @@ export interface RunnerResult {
 }
 
 /** What an attempt reported; a failed attempt's counts are stored with it but not added to the run. */
-export interface AttemptCounts {
+interface AttemptCounts {
   records: number;
   rejected: number;
 }

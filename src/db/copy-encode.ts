@@ -5,7 +5,7 @@
  */
 const NEEDS_ESCAPE = /[\\\t\n\r]/;
 
-export function encodeCopyValue(value: unknown): string {
+function encodeCopyValue(value: unknown): string {
   if (value === null || value === undefined) return '\\N';
   let text: string;
   switch (typeof value) {

@@ -6,7 +6,7 @@ import { CopyLineError, type CopySession } from './copy-session.js';
  * PGlite reads COPY input from one blob (`COPY … FROM '/dev/blob'`) held in memory, so a stream is sent in
  * pieces of about this size: memory stays flat and each piece is still large enough to keep COPY efficient.
  */
-export const PGLITE_CHUNK_BYTES = 8 * 1024 * 1024;
+const PGLITE_CHUNK_BYTES = 8 * 1024 * 1024;
 
 /** `tx`: the PGlite instance held for the load's transaction (or a PGlite transaction). */
 export function pgliteCopySession(

@@ -64,7 +64,7 @@ function nextReadable(stream: Readable): Promise<boolean> {
 }
 
 /** Splits one CSV line (quotes with `""` escapes). */
-export function splitCsvLine(line: string, delimiter: string): string[] {
+function splitCsvLine(line: string, delimiter: string): string[] {
   const out: string[] = [];
   let field = '';
   let quoted = false;

@@ -22,7 +22,7 @@ export interface DataLocation {
  * `<metadata>/postgres/`: it names this home only, so a copied state file of another home never leads to
  * another home's server.
  */
-export function movedParents(root: string): string[] {
+function movedParents(root: string): string[] {
   const hash = createHash('sha256').update(realRoot(root)).digest('hex').slice(0, 16);
   return [path.join('/var/lib/dwh', hash), path.join(os.tmpdir(), 'dwh', hash)];
 }

@@ -57,7 +57,7 @@ export function removeStaleSocketLocks(dataDir: string): string[] {
   return removed;
 }
 
-export function isPostgresProcess(pid: number): boolean {
+function isPostgresProcess(pid: number): boolean {
   try {
     return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('postgres');
   } catch {

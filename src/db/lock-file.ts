@@ -49,7 +49,7 @@ export function isProcessAlive(pid: number): boolean {
 }
 
 /** Whether /proc says `pid` has exited (state Z, zombie, or X, dead). Without /proc (macOS): false. */
-export function isZombie(pid: number): boolean {
+function isZombie(pid: number): boolean {
   let stat: string;
   try {
     stat = readFileSync(`/proc/${pid}/stat`, 'utf8');

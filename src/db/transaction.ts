@@ -3,7 +3,7 @@ import type { Knex } from 'knex';
 import type pg from 'pg';
 
 /** A statement on the held connection with `$1…` placeholders; returns its rows. */
-export type ConnectionQuery = <Row = Record<string, unknown>>(
+type ConnectionQuery = <Row = Record<string, unknown>>(
   text: string,
   values?: readonly unknown[],
 ) => Promise<Row[]>;

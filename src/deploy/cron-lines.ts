@@ -22,7 +22,7 @@ export interface CronLineOptions {
 }
 
 /** The cron log of a project: every scheduled run appends its console output there. */
-export function cronLogFile(metadataDir: string, project: string): string {
+function cronLogFile(metadataDir: string, project: string): string {
   return path.join(metadataDir, project, 'logs', 'cron.log');
 }
 
@@ -30,7 +30,7 @@ export function cronLogFile(metadataDir: string, project: string): string {
  * One crontab line per project: schedule, a lock-safe `dwh run`, output appended to the project's cron log.
  * cron ends an entry at a line break, even inside shell quotes: any value holding one is refused.
  */
-export function cronLine(project: ScheduledProject, options: CronLineOptions): string {
+function cronLine(project: ScheduledProject, options: CronLineOptions): string {
   const name = project.ref.name;
   const word = (value: string, what: string): string => shellQuote(oneLine(value, what, 'a crontab line'));
   const log = cronLogFile(options.metadataDir, name);

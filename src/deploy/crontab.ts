@@ -3,7 +3,7 @@ import { DeployError } from './deploy-error.js';
 import { oneLine } from './generated-text.js';
 
 /** The lines that delimit the block of one dwh home in a crontab; everything outside is left untouched. */
-export function crontabMarkers(home: string): { begin: string; end: string } {
+function crontabMarkers(home: string): { begin: string; end: string } {
   oneLine(home, 'home', 'a crontab marker line');
   return { begin: `# >>> dwh ${home} >>>`, end: `# <<< dwh ${home} <<<` };
 }

@@ -7,7 +7,7 @@ import type { ProjectRef } from '../core/project-loader.js';
 import { productionPackages } from './production-packages.js';
 
 /** The installed dwh package: where dist/, package.json, node_modules/ and docker/ are. */
-export const packageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const packageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 export interface BuildContext {
   /** Folder to pack with symlinks followed: Dockerfile, entrypoint.sh, app/. */
@@ -21,7 +21,7 @@ export interface BuildContext {
  * The Dockerfile and entrypoint: the home's own `docker/` when it has them (a customised image), else the ones
  * shipped with the package.
  */
-export function dockerTemplateDir(home: string): string {
+function dockerTemplateDir(home: string): string {
   const own = path.join(home, 'docker');
   if (existsSync(path.join(own, 'Dockerfile')) && existsSync(path.join(own, 'entrypoint.sh'))) return own;
   return path.join(packageRoot, 'docker');

@@ -55,7 +55,7 @@ export function followProgress(
   });
 }
 
-export async function imageExists(docker: Docker, tag: string): Promise<boolean> {
+async function imageExists(docker: Docker, tag: string): Promise<boolean> {
   try {
     await docker.getImage(tag).inspect();
     return true;

@@ -18,7 +18,7 @@ export interface DockerBuildRequest {
   cwd?: string;
 }
 
-export function defaultImageTag(project: string): string {
+function defaultImageTag(project: string): string {
   return `dwh-${project}:latest`;
 }
 

@@ -5,7 +5,7 @@ import type { ScheduledProject } from './scheduled-projects.js';
  * Time a run needs besides its task attempts: starting node, loading the project, migrating the audit schema,
  * sending the e-mail. (5 minutes)
  */
-export const RUN_OVERHEAD_MS = 5 * 60_000;
+const RUN_OVERHEAD_MS = 5 * 60_000;
 
 /**
  * The longest a run of the project can take when every task uses all its attempts up to its timeout, waits

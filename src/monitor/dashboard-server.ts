@@ -46,8 +46,8 @@ export interface Dashboard {
   close(): Promise<void>;
 }
 
-export const DEFAULT_HOST = '127.0.0.1';
-export const DEFAULT_PORT = 8765;
+const DEFAULT_HOST = '127.0.0.1';
+const DEFAULT_PORT = 8765;
 
 type Reply = { status: number; type: 'html' | 'json'; body: string };
 type Route = (match: RegExpMatchArray, context: RequestContext) => Promise<Reply>;

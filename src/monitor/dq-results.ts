@@ -7,7 +7,7 @@ import { redactText, redactValue } from '../logging/redact.js';
  * A stored data quality result (DqResultRow) as the run page shows it and /api/runs/:id serves it: these field
  * names are the dashboard's JSON, text fields redacted once more (the page shows what any reader may see).
  */
-export interface DqResult {
+interface DqResult {
   check: string;
   /** The task that ran the check, when recorded. */
   task: string | null;

@@ -8,7 +8,7 @@ import { errorMessage } from '../core/errors.js';
  * may start a few seconds late, and the run needs time to finish) and late after it.
  */
 
-export type LatenessState =
+type LatenessState =
   'on_time' | 'waiting' | 'running' | 'late' | 'never_succeeded' | 'unscheduled' | 'invalid_schedule';
 
 export interface Lateness {

@@ -16,7 +16,7 @@ export interface MonitorReport {
   growth: TableGrowth;
 }
 
-export interface RunRef {
+interface RunRef {
   runId: number;
   status: string;
   startedAt: Date;
@@ -49,7 +49,7 @@ const ref = (run: ProjectHealth['lastRun']): RunRef | null =>
       }
     : null;
 
-export function projectStatus(p: ProjectHealth): ProjectStatus {
+function projectStatus(p: ProjectHealth): ProjectStatus {
   return {
     project: p.project,
     group: p.group,

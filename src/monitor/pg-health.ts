@@ -8,7 +8,7 @@ import { redactText } from '../logging/redact.js';
  * that would look healthy but mean nothing.
  */
 
-export type HealthSection =
+type HealthSection =
   'tables' | 'unusedIndexes' | 'missingIndexHints' | 'cache' | 'longRunning' | 'blocked' | 'connections';
 
 const SINGLE_BACKEND =
@@ -17,7 +17,7 @@ const NO_TUPLE_STATS =
   'PGlite does not publish tuple and scan counters (pg_stat_user_tables stays at 0) and runs no autovacuum';
 
 /** Why a section is missing on a kind of warehouse; null = available. */
-export const UNSUPPORTED: Record<HealthSection, Record<WarehouseKind, string | null>> = {
+const UNSUPPORTED: Record<HealthSection, Record<WarehouseKind, string | null>> = {
   tables: { postgres: null, pglite: null },
   unusedIndexes: { postgres: null, pglite: `${NO_TUPLE_STATS}, so index usage is unknown` },
   missingIndexHints: { postgres: null, pglite: `${NO_TUPLE_STATS}, so sequential scans are not counted` },
@@ -49,7 +49,7 @@ export interface TableHealth {
   deleted: number | null;
 }
 
-export interface IndexHealth {
+interface IndexHealth {
   schema: string;
   table: string;
   index: string;
@@ -57,7 +57,7 @@ export interface IndexHealth {
   scans: number;
 }
 
-export interface SeqScanHint {
+interface SeqScanHint {
   schema: string;
   table: string;
   seqScans: number;
@@ -66,7 +66,7 @@ export interface SeqScanHint {
   liveRows: number;
 }
 
-export interface CacheHealth {
+interface CacheHealth {
   /** Blocks found in shared buffers / all blocks read, whole database. */
   databaseHitRatio: number | null;
   /** Same for table heap blocks of user tables. */
@@ -86,7 +86,7 @@ export interface SessionHealth {
   query: string;
 }
 
-export interface ConnectionHealth {
+interface ConnectionHealth {
   state: string;
   count: number;
 }

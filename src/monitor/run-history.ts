@@ -20,7 +20,7 @@ import { isHeartbeatStale } from '../audit/run-liveness.js';
  * How the monitor shows a run's status: `lost` is a run still recorded as `running` whose heartbeat is stale
  * (its process is gone; the next start of the project will mark it crashed).
  */
-export type ShownRunStatus = RunStatus | 'lost';
+type ShownRunStatus = RunStatus | 'lost';
 
 /** A run as the monitor shows it: the audit row plus its duration (null while running). */
 export interface RunSummary {
@@ -64,7 +64,7 @@ export interface AttemptSummary {
 export { auditExists } from '../audit/run-store.js';
 
 /** `now` decides whether a running run's heartbeat is stale. (Default: the current time) */
-export function toRunSummary(row: RunRow, now = new Date()): RunSummary {
+function toRunSummary(row: RunRow, now = new Date()): RunSummary {
   const endedAt = row.end_script_execution_time;
   const heartbeatMs =
     row.heartbeat_ms === null || row.heartbeat_ms === undefined ? null : Number(row.heartbeat_ms);
@@ -96,7 +96,7 @@ export function toRunSummary(row: RunRow, now = new Date()): RunSummary {
   };
 }
 
-export function toAttemptSummary(row: AttemptRow): AttemptSummary {
+function toAttemptSummary(row: AttemptRow): AttemptSummary {
   return {
     runId: Number(row.run_id),
     task: row.task_name,
@@ -120,7 +120,7 @@ export async function recentRunsByProject(
   return rows.map((row) => toRunSummary(row, now));
 }
 
-export async function projectRuns(
+async function projectRuns(
   warehouse: Warehouse,
   project: string,
   limit: number,

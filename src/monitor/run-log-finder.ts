@@ -9,7 +9,7 @@ import { isLogOfDatabase, logDir, tailRunLog } from '../logging/run-log.js';
  * a home used with two databases has a run 2 in each). Files are named by their start time, newest first; logs
  * written before files named their database are not attributed to any run.
  */
-export function findRunLog(
+function findRunLog(
   metadataDir: string,
   project: string,
   runId: number,

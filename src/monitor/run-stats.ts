@@ -7,14 +7,14 @@ import type { RunSummary } from './run-history.js';
 
 /** How many latest runs form the "recent" side, and at most how many before them form the baseline. */
 export const TREND_RECENT_RUNS = 3;
-export const TREND_BASELINE_RUNS = 10;
+const TREND_BASELINE_RUNS = 10;
 /** Recent median duration ≥ this × baseline (and at least `SLOWDOWN_MIN_MS` longer) flags a slowdown. */
-export const SLOWDOWN_RATIO = 1.5;
-export const SLOWDOWN_MIN_MS = 1000;
+const SLOWDOWN_RATIO = 1.5;
+const SLOWDOWN_MIN_MS = 1000;
 /** Recent median records ≤ baseline / this or ≥ baseline × this flags a volume change. */
-export const VOLUME_CHANGE_RATIO = 2;
+const VOLUME_CHANGE_RATIO = 2;
 
-export interface Trend {
+interface Trend {
   /** Median of the latest runs (null when there are none). */
   recent: number | null;
   /** Median of the runs before them (null when fewer than `TREND_RECENT_RUNS` exist). */
@@ -37,7 +37,7 @@ export function median(values: number[]): number | null {
 }
 
 /** `values` newest first. */
-export function trendOf(values: number[]): Trend {
+function trendOf(values: number[]): Trend {
   const recent = median(values.slice(0, TREND_RECENT_RUNS));
   const baselineValues = values.slice(TREND_RECENT_RUNS, TREND_RECENT_RUNS + TREND_BASELINE_RUNS);
   const baseline = baselineValues.length >= TREND_RECENT_RUNS ? median(baselineValues) : null;

@@ -9,8 +9,8 @@ import { DAY_MS } from '../core/dates.js';
  * measures in `metadata/monitor/table-sizes.json` (per database, the last `KEEP` measurements); growth is the
  * change against the oldest measurement of the last `WINDOW_DAYS` days. The dashboard only reads this file.
  */
-export const KEEP = 120;
-export const WINDOW_DAYS = 7;
+const KEEP = 120;
+const WINDOW_DAYS = 7;
 
 interface Snapshot {
   at: string;
@@ -26,7 +26,7 @@ export interface TableGrowth {
   bytes: Record<string, number>;
 }
 
-export function sizeHistoryFile(metadataDir: string): string {
+function sizeHistoryFile(metadataDir: string): string {
   return path.join(metadataDir, 'monitor', 'table-sizes.json');
 }
 

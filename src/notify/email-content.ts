@@ -14,7 +14,7 @@ export interface TaskRow {
 }
 
 /** One data quality check that did not pass, and the summary of all checks of the run. */
-export interface CheckRow {
+interface CheckRow {
   name: string;
   type: string;
   table: string;

@@ -82,7 +82,7 @@ function decide(input: RunNotification): Decision {
 }
 
 /** The run's mail: info, one row per task, the failures with their stacks, the log tail. */
-export function buildRunEmail(input: RunNotification, to: string[]): OutgoingEmail {
+function buildRunEmail(input: RunNotification, to: string[]): OutgoingEmail {
   const { settings, parameters, result } = input;
   const switches = settings!.switches;
   const email = new RunEmail(input.info);

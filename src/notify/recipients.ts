@@ -5,7 +5,7 @@ import type { EmailSettings, RecipientGroup } from './email-settings.js';
 export type RunOutcome = 'success' | 'failed';
 
 /** Who hears about which outcome: business only about successes, error only about failures. */
-export const GROUPS_BY_OUTCOME: Record<RunOutcome, readonly RecipientGroup[]> = {
+const GROUPS_BY_OUTCOME: Record<RunOutcome, readonly RecipientGroup[]> = {
   success: ['business', 'admin'],
   failed: ['admin', 'error'],
 };

@@ -139,7 +139,7 @@ function isPermanent(failure: SmtpFailure): boolean {
 }
 
 /** A one-line reason without secrets: the server's reply when there is one. */
-export function describeFailure(thrown: unknown, smtp: SmtpSettings): string {
+function describeFailure(thrown: unknown, smtp: SmtpSettings): string {
   const failure = (thrown ?? {}) as SmtpFailure;
   if (failure.name === 'AbortError' || failure.code === 'EABORT') {
     return `timed out after ${smtp.timeoutMs} ms`;

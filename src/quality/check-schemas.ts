@@ -60,7 +60,7 @@ const countSource: z.ZodType<CountSource> = z.union([
     .strict(),
 ]);
 
-export const checkSchemas = {
+const checkSchemas = {
   not_null: z
     .object({ ...common, kind: z.literal('not_null'), table: name, columns: z.array(columnName).min(1) })
     .strict(),

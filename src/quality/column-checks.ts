@@ -36,7 +36,7 @@ export function uniqueSql(check: UniqueCheck, params: Params): Sql {
 }
 
 /** Rows whose (non-null) value, as text, is not one of the accepted values. */
-export function acceptedValuesSql(check: AcceptedValuesCheck, params: Params): Sql {
+function acceptedValuesSql(check: AcceptedValuesCheck, params: Params): Sql {
   const { predicate, values } = startWith(check.where, params, `${check.kind} where`);
   const accepted = values.add(check.values.map(String));
   const col = column(check.column);
@@ -49,7 +49,7 @@ export function acceptedValuesSql(check: AcceptedValuesCheck, params: Params): S
 }
 
 /** Rows whose (non-null) value lies outside the inclusive bounds; bounds take the column's type. */
-export function rangeSql(check: RangeCheck, params: Params): Sql {
+function rangeSql(check: RangeCheck, params: Params): Sql {
   const { predicate, values } = startWith(check.where, params, `${check.kind} where`);
   const col = column(check.column);
   const outside: string[] = [];

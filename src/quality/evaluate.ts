@@ -2,7 +2,7 @@ import { countOf, sampleOf, tableRef } from './sql-parts.js';
 import type { Sql } from '../db/sql.js';
 import { CheckCannotRunError, type CheckScope, type Evaluation } from './types.js';
 
-export const SAMPLE_SIZE = 10;
+const SAMPLE_SIZE = 10;
 
 /**
  * The common shape of row-level checks: count the rows a failing-rows query returns and keep the first ten.

@@ -4,7 +4,7 @@ import type { Sql } from '../db/sql.js';
 import type { CheckScope, Evaluation, ExpressionCheck } from './types.js';
 
 /** The author's query with `:start_load_date`… bound (a trailing semicolon would break the wrapping). */
-export function expressionSql(check: ExpressionCheck, params: Record<string, unknown>): Sql {
+function expressionSql(check: ExpressionCheck, params: Record<string, unknown>): Sql {
   const values = new SqlValues();
   const text = bindFragment(
     check.sql.trim().replace(/;\s*$/, ''),

@@ -13,7 +13,7 @@ export function durationHours(value: string | number): number {
 }
 
 /** The newest value of the column and its age in hours at `now`. */
-export function freshnessSql(check: FreshnessCheck, params: Record<string, unknown>, now: Date): Sql {
+function freshnessSql(check: FreshnessCheck, params: Record<string, unknown>, now: Date): Sql {
   const { predicate, values } = startWith(check.where, params, `${check.kind} where`);
   const newest = `max(${column(check.column)})::timestamptz`;
   const at = values.add(now);

@@ -20,7 +20,7 @@ export interface CheckHandler<K extends CheckKind> {
 }
 
 /** One handler per kind: a new kind without a handler is a compile error. */
-export const handlers: { [K in CheckKind]: CheckHandler<K> } = {
+const handlers: { [K in CheckKind]: CheckHandler<K> } = {
   not_null: {
     evaluate: evaluateNotNull,
     table: (c) => c.table,

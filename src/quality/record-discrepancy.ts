@@ -36,7 +36,7 @@ function tableSelect(
 }
 
 /** The count of a table source, limited to the range through its time column. */
-export function tableCountSql(
+function tableCountSql(
   source: TableSource,
   params: Record<string, unknown>,
   range: TimeRange | null,
@@ -53,7 +53,7 @@ export function tableCountSql(
 }
 
 /** The UTC days where source and target counts differ (both sides tables with a time column). */
-export function dailyDifferenceSql(
+function dailyDifferenceSql(
   source: TableSource & { timeColumn: string },
   target: TableSource & { timeColumn: string },
   params: Record<string, unknown>,

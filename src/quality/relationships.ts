@@ -4,7 +4,7 @@ import type { Sql } from '../db/sql.js';
 import type { CheckScope, Evaluation, RelationshipsCheck } from './types.js';
 
 /** One row per child key value absent from the parent, with the number of child rows carrying it. */
-export function relationshipsSql(check: RelationshipsCheck, params: Record<string, unknown>): Sql {
+function relationshipsSql(check: RelationshipsCheck, params: Record<string, unknown>): Sql {
   const { predicate, values } = startWith(check.where, params, `${check.kind} where`);
   const child = column(check.column, 'c');
   return {

@@ -3,7 +3,7 @@ import { startWith, tableRef } from './sql-parts.js';
 import type { Sql } from '../db/sql.js';
 import type { CheckScope, Evaluation, RowCountCheck } from './types.js';
 
-export function rowCountSql(check: RowCountCheck, params: Record<string, unknown>): Sql {
+function rowCountSql(check: RowCountCheck, params: Record<string, unknown>): Sql {
   const { predicate, values } = startWith(check.where, params, `${check.kind} where`);
   return {
     text: `select count(*)::bigint as n from ${tableRef(check.table)} where ${predicate}`,
@@ -11,7 +11,7 @@ export function rowCountSql(check: RowCountCheck, params: Record<string, unknown
   };
 }
 
-export function rowCountThreshold(check: { min?: number; max?: number }): string {
+function rowCountThreshold(check: { min?: number; max?: number }): string {
   if (check.min !== undefined && check.max !== undefined) return `between ${check.min} and ${check.max}`;
   return check.min !== undefined ? `>= ${check.min}` : `<= ${check.max}`;
 }

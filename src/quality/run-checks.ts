@@ -46,7 +46,7 @@ export function isBlockingFailure(result: Pick<CheckResult, 'severity' | 'blocki
   );
 }
 
-export function scopeOf(ctx: TaskContext, now = new Date()): CheckScope {
+function scopeOf(ctx: TaskContext, now = new Date()): CheckScope {
   const runId = ctx.runId > NO_RUN_ID ? ctx.runId : null;
   return {
     query: (text, values) => ctx.sql(text, values),

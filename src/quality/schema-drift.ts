@@ -27,9 +27,9 @@ const schemaFileSchema = z
   })
   .strict();
 
-export type ExpectedSchema = z.output<typeof schemaFileSchema>;
+type ExpectedSchema = z.output<typeof schemaFileSchema>;
 
-export function loadSchemaFile(projectDir: string, relative: string): ExpectedSchema {
+function loadSchemaFile(projectDir: string, relative: string): ExpectedSchema {
   const file = path.resolve(projectDir, relative);
   if (!existsSync(file)) throw new CheckCannotRunError(`${relative} does not exist`);
   const doc = parseDocument(readFileSync(file, 'utf8'));
@@ -49,7 +49,7 @@ export function loadSchemaFile(projectDir: string, relative: string): ExpectedSc
  * `changed_type`. Types are compared by their canonical name (`int` = `integer`); modifiers such as `(20)` or
  * `(12,2)` only when the expectation gives them. A missing table shows every column as missing.
  */
-export function schemaDriftSql(table: string, columns: Record<string, string>): Sql {
+function schemaDriftSql(table: string, columns: Record<string, string>): Sql {
   const names = Object.keys(columns);
   const base = (type: string) => `format_type(to_regtype(regexp_replace(${type}, '\\(.*\\)', '')), null)`;
   const modifiers = (type: string) => `replace(substring(${type} from '\\(([^)]*)\\)'), ' ', '')`;

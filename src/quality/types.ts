@@ -178,7 +178,7 @@ export type Check =
 
 export type CheckOf<K extends CheckKind> = Extract<Check, { kind: K }>;
 
-export type QueryFn = <Row = Record<string, unknown>>(
+type QueryFn = <Row = Record<string, unknown>>(
   text: string,
   values?: readonly unknown[],
 ) => Promise<Row[]>;

@@ -16,7 +16,7 @@ interface Stats {
 }
 
 /** Rows per UTC day for `day` and the `lookback` days before it, days without rows counted as 0. */
-export function dailyVolumeSql(table: string, timeColumn: string, day: string, lookback: number): Sql {
+function dailyVolumeSql(table: string, timeColumn: string, day: string, lookback: number): Sql {
   const values = new SqlValues();
   const d = values.add(day);
   const n = values.add(lookback);

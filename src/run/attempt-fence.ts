@@ -9,7 +9,7 @@ import { DwhError, EXIT, errorMessage } from '../core/errors.js';
  * `ctx.connector` then refuse. The attempt's signal is the fence: the runner aborts it when the attempt ends.
  * A statement the database is already executing cannot be recalled; what is refused is every new one.
  */
-export class AttemptEndedError extends DwhError {
+class AttemptEndedError extends DwhError {
   constructor(
     readonly task: string,
     readonly attempt: number,

@@ -36,7 +36,7 @@ export interface RunGuardOptions {
 }
 
 /** A stray promise rejection or exception of the run's process. */
-export class UnhandledTaskError extends DwhError {
+class UnhandledTaskError extends DwhError {
   constructor(
     kind: 'unhandled promise rejection' | 'uncaught exception',
     task: string | null,

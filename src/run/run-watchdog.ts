@@ -32,7 +32,7 @@ export interface RunWatchdogOptions {
 
 const PING_MS = 100;
 
-export function watchdogGrace(env: NodeJS.ProcessEnv = process.env): number {
+function watchdogGrace(env: NodeJS.ProcessEnv = process.env): number {
   return runtimeMs('DWH_WATCHDOG_GRACE_MS', env);
 }
 

@@ -18,7 +18,7 @@ export const castTypes: readonly CastType[] = [
 ];
 
 /** Thrown by a cast; the transform adds row, column and source. */
-export class CastFailure extends Error {}
+class CastFailure extends Error {}
 
 type Cast = (value: unknown) => unknown;
 

@@ -36,7 +36,7 @@ const filterSchema = z.union([
   z.object({ fn: z.string() }).strict(),
 ]);
 
-export const mappingSchema = z
+const mappingSchema = z
   .object({
     /** Target column → how it is made. A string is a type: `id: int` reads `id` and casts it to int. */
     columns: z.record(z.string(), z.union([z.enum(castTypes as [CastType, ...CastType[]]), columnSchema])),

@@ -19,7 +19,7 @@ export class TransformError extends DwhError {
   }
 }
 
-export function describeWhere(source: string | null, line: number | null, row: number): string {
+function describeWhere(source: string | null, line: number | null, row: number): string {
   if (source && line !== null) return `${source} line ${line} (row ${row})`;
   if (source) return `${source} row ${row}`;
   return `row ${row}`;

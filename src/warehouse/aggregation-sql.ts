@@ -59,14 +59,14 @@ export type Aggregation =
   TumblingAggregation | RollingAggregation | BucketAggregation | DeltaAggregation | RunningTotalAggregation;
 
 /** First instant (UTC) of the period `date` lies in. */
-export function periodStart(date: Date, period: Period): Date {
+function periodStart(date: Date, period: Period): Date {
   const d = new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate()));
   if (period === 'week') d.setUTCDate(d.getUTCDate() - ((d.getUTCDay() + 6) % 7));
   if (period === 'month') d.setUTCDate(1);
   return d;
 }
 
-export function addPeriods(date: Date, period: Period, n: number): Date {
+function addPeriods(date: Date, period: Period, n: number): Date {
   const d = new Date(date.getTime());
   if (period === 'day') d.setUTCDate(d.getUTCDate() + n);
   if (period === 'week') d.setUTCDate(d.getUTCDate() + 7 * n);
@@ -75,7 +75,7 @@ export function addPeriods(date: Date, period: Period, n: number): Date {
 }
 
 /** The whole periods a window `[start, end)` touches: `[first period start, end of the last period)`. */
-export function periodsOf(start: Date, end: Date, period: Period): { from: Date; to: Date } {
+function periodsOf(start: Date, end: Date, period: Period): { from: Date; to: Date } {
   return {
     from: periodStart(start, period),
     to: addPeriods(periodStart(new Date(end.getTime() - 1), period), period, 1),

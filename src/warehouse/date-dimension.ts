@@ -57,7 +57,7 @@ export function dateDimension(options: DateDimensionOptions): DateDimension {
   };
 }
 
-export function dateDimensionSql(table: { schema?: string; table: string }, from: string, to: string): Sql[] {
+function dateDimensionSql(table: { schema?: string; table: string }, from: string, to: string): Sql[] {
   const t = tableIdent(table);
   return [
     {

@@ -24,7 +24,7 @@ export function derivedName(table: string, suffix: string): string {
 }
 
 /** The longest prefix of `text` of at most `bytes` UTF-8 bytes that does not split a character. */
-export function truncateBytes(text: string, bytes: number): string {
+function truncateBytes(text: string, bytes: number): string {
   let out = '';
   let used = 0;
   for (const char of text) {

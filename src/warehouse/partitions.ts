@@ -7,7 +7,7 @@ import { parseUtcDate } from '../core/dates.js';
 export type PartitionGrain = 'month' | 'day';
 
 /** The first day (`YYYY-MM-DD`, UTC) of the bucket after `day`. */
-export function nextBucket(day: string, grain: PartitionGrain): string {
+function nextBucket(day: string, grain: PartitionGrain): string {
   const date = parseUtcDate(day);
   if (grain === 'month') date.setUTCMonth(date.getUTCMonth() + 1, 1);
   else date.setUTCDate(date.getUTCDate() + 1);
@@ -15,7 +15,7 @@ export function nextBucket(day: string, grain: PartitionGrain): string {
 }
 
 /** The bucket `date` falls in, as its first day. */
-export function bucketOf(date: Date, grain: PartitionGrain): string {
+function bucketOf(date: Date, grain: PartitionGrain): string {
   const day = date.toISOString().slice(0, 10);
   return grain === 'month' ? `${day.slice(0, 7)}-01` : day;
 }

@@ -100,7 +100,7 @@ function effectiveParams(spec: DimensionSpec, end: Date, runId: number) {
 }
 
 /** SCD1: overwrite the type-1 attributes on every version of a key whose values differ. Returns `n`. */
-export function scd1UpdateSql(spec: DimensionSpec, runId: number): Sql {
+function scd1UpdateSql(spec: DimensionSpec, runId: number): Sql {
   const set = spec.scd1.map((c) => `${quoteIdent(c)} = s.${quoteIdent(c)}`).join(', ');
   return {
     text: `WITH changed AS (
@@ -121,7 +121,7 @@ SELECT count(*)::int AS n FROM changed`,
  * (the same window loaded again with corrected data) it is corrected in place instead of leaving an empty
  * version behind. Returns `closed` and `corrected`.
  */
-export function scd2CloseSql(spec: DimensionSpec, end: Date, runId: number): Sql {
+function scd2CloseSql(spec: DimensionSpec, end: Date, runId: number): Sql {
   const p = effectiveParams(spec, end, runId);
   const same = 'd.valid_from = s.eff';
   const corrections = spec.scd2
@@ -148,7 +148,7 @@ FROM changed`,
 }
 
 /** `deletes: 'close'`: current versions of keys absent from staging end at the run's end_load_date. */
-export function closeDeletedSql(spec: DimensionSpec, end: Date, runId: number): Sql {
+function closeDeletedSql(spec: DimensionSpec, end: Date, runId: number): Sql {
   return {
     text: `WITH closed AS (
   UPDATE ${dim(spec)} d
@@ -166,7 +166,7 @@ SELECT count(*)::int AS n FROM closed`,
  * A new current version for every staging key without one: new keys, keys whose version was just closed,
  * and closed (deleted) keys that came back. Returns `n`.
  */
-export function insertVersionsSql(spec: DimensionSpec, end: Date, runId: number): Sql {
+function insertVersionsSql(spec: DimensionSpec, end: Date, runId: number): Sql {
   const attributes = [...spec.naturalKey, ...spec.scd2, ...spec.scd1];
   const p = effectiveParams(spec, end, runId);
   // a key never seen before may start at its own time (e.g. its creation), a returning key at the effective time

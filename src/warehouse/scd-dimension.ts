@@ -10,7 +10,7 @@ import { inTransaction, type TxQuery } from './transaction.js';
 import { WarehouseError } from './warehouse-error.js';
 
 /** Columns every dimension carries besides its attributes. */
-export const DIMENSION_HOUSEKEEPING = [
+const DIMENSION_HOUSEKEEPING = [
   'row_hash',
   'scd1_hash',
   'valid_from',

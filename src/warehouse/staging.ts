@@ -7,7 +7,7 @@ import { inTransaction, type TxQuery } from './transaction.js';
 import { StagingCheckError, WarehouseError } from './warehouse-error.js';
 
 /** How many offending keys a failed check lists. */
-export const LISTED_KEYS = 20;
+const LISTED_KEYS = 20;
 
 export interface StageOptions extends TableName {
   /** Natural key of the staged rows: checked for NULLs and duplicates. (Default: no key checks) */

@@ -41,13 +41,13 @@ export const paginationSchema = z.discriminatedUnion('style', [
 
 export type Pagination = z.output<typeof paginationSchema>;
 
-export interface PageState {
+interface PageState {
   url: URL;
   page: number;
   offset: number;
 }
 
-export interface PageOutcome {
+interface PageOutcome {
   items: number;
   body: unknown;
   headers: Headers;
@@ -97,7 +97,7 @@ function withParams(url: URL, params: Record<string, string | number>): URL {
 }
 
 /** `<https://api/x?page=2>; rel="next", <…>; rel="last"` → the next URL. */
-export function nextLink(header: string | null): string | null {
+function nextLink(header: string | null): string | null {
   if (!header) return null;
   for (const part of header.split(/,(?=\s*<)/)) {
     const match = /<([^>]+)>\s*;(.*)/.exec(part.trim());

@@ -10,7 +10,7 @@ import { legend, page, statusBadge } from './layout.js';
 import { LIVE_REFRESH_SECONDS, renderRunning } from './running-section.js';
 
 /** Runs per project shown as cells, oldest left, like Airflow's grid. */
-export const GRID_COLUMNS = 25;
+const GRID_COLUMNS = 25;
 
 export function runTitle(run: RunSummary): string {
   return (

@@ -167,7 +167,7 @@ function renderDq(dq: DqResults) {
 }
 
 /** `full`, or `partial` with the selected tasks: a partial run is never the base of the next window. */
-export function runKindText(run: Pick<RunSummary, 'kind' | 'selectedTasks'>): string {
+function runKindText(run: Pick<RunSummary, 'kind' | 'selectedTasks'>): string {
   if (run.kind === 'full') return 'full';
   const tasks = run.selectedTasks?.length ? `only ${run.selectedTasks.join(', ')}` : 'tasks were skipped';
   return `partial (${tasks}): not the base of the next incremental window`;
