@@ -20,7 +20,7 @@ export type {
   TaskOptions,
   TaskResult,
 } from './core/types.js';
-export type { OutputWriter, CsvRow } from './core/output.js';
+export type { OutputWriter, CsvRow, WriteCsvOptions } from './core/output.js';
 export {
   ConfigError,
   DataError,
@@ -56,7 +56,7 @@ export { runChecks, evaluateCheck, ChecksFailedError } from './quality/run-check
 export type { ChecksOutcome } from './quality/run-checks.js';
 export { loadValidationFile } from './quality/validation-file.js';
 export type { CheckKind, CheckResult, CheckStatus, DqResultRow, Severity } from './core/check-result.js';
-export type { Check, CountSource, WindowSpec } from './quality/types.js';
+export type { Check, CheckCommon, CountSource, WindowSpec } from './quality/types.js';
 export { extractLoad } from './connectors/extract-load.js';
 export type { ExtractLoadOptions } from './connectors/extract-load.js';
 export { ConnectorError } from './connectors/connector-error.js';
@@ -98,7 +98,18 @@ export type { StageOptions } from './warehouse/staging.js';
 export { applyViews, planViews, viewsTask } from './warehouse/views.js';
 export type { ViewFile, ViewsResult } from './warehouse/views.js';
 export { aggregationSql } from './warehouse/aggregation-sql.js';
-export type { Aggregation, AggregationPlan, Measure, Period } from './warehouse/aggregation-sql.js';
+export type {
+  Aggregation,
+  AggregationPlan,
+  BucketAggregation,
+  DeltaAggregation,
+  Measure,
+  MeasureFunction,
+  Period,
+  RollingAggregation,
+  RunningTotalAggregation,
+  TumblingAggregation,
+} from './warehouse/aggregation-sql.js';
 export { aggregationTask, refreshAggregation } from './warehouse/aggregations.js';
 export { inTransaction } from './warehouse/transaction.js';
 export type { TxQuery } from './warehouse/transaction.js';

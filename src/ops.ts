@@ -4,7 +4,7 @@
  * project files need to author a pipeline is 'dwh'.
  */
 export { runProjectPrinted as runProject } from './cli/run-console.js';
-export type { RunRequest, RunReport } from './run/run-project.js';
+export type { RunPlan, RunRequest, RunReport } from './run/run-project.js';
 export { startDashboard } from './monitor/dashboard-server.js';
 export type { Dashboard, DashboardOptions } from './monitor/dashboard-server.js';
 export { buildMonitorReport } from './monitor/monitor-report.js';
@@ -22,7 +22,7 @@ export { planBackfillWindows } from './run/backfill-windows.js';
 export type { BackfillWindow } from './audit/backfill-store.js';
 export { cronExpressionProblem, nextRunTimes } from './core/cron-expression.js';
 export { airflowDagFile, airflowGroupedDagFile } from './deploy/airflow-dag.js';
-export type { AirflowOperator, AirflowOptions } from './deploy/airflow-dag.js';
+export type { AirflowOperator, AirflowOptions, AirflowWindow } from './deploy/airflow-dag.js';
 export { buildProjectImage, runProjectContainer } from './deploy/docker-image.js';
 export type { DockerBuildRequest, DockerRunRequest } from './deploy/docker-image.js';
 export type { DqResultRow } from './core/check-result.js';

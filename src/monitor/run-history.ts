@@ -2,7 +2,6 @@ import type { RunKind } from '../audit/run-kind.js';
 import {
   listLastSuccessPerProject,
   listRecentRunsPerProject,
-  listRuns,
   readRun,
   type RunRow,
 } from '../audit/run-store.js';
@@ -118,15 +117,6 @@ export async function recentRunsByProject(
 ): Promise<RunSummary[]> {
   const rows = await listRecentRunsPerProject(warehouse, perProject);
   return rows.map((row) => toRunSummary(row, now));
-}
-
-async function projectRuns(
-  warehouse: Warehouse,
-  project: string,
-  limit: number,
-): Promise<RunSummary[]> {
-  const rows = await listRuns(warehouse, { project, limit });
-  return rows.map((row) => toRunSummary(row));
 }
 
 export async function findRun(warehouse: Warehouse, runId: number): Promise<RunSummary | null> {

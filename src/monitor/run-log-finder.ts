@@ -9,12 +9,7 @@ import { isLogOfDatabase, logDir, tailRunLog } from '../logging/run-log.js';
  * a home used with two databases has a run 2 in each). Files are named by their start time, newest first; logs
  * written before files named their database are not attributed to any run.
  */
-function findRunLog(
-  metadataDir: string,
-  project: string,
-  runId: number,
-  database: string,
-): string | null {
+function findRunLog(metadataDir: string, project: string, runId: number, database: string): string | null {
   const dir = logDir(metadataDir, project);
   if (!existsSync(dir)) return null;
   const files = readdirSync(dir)

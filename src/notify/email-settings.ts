@@ -8,7 +8,6 @@ import { bareAddress, emailAddressSchema, emailListSchema } from '../core/email-
 
 /** Recipient groups: business gets success mails, admin gets every mail, error gets failure mails. */
 export type RecipientGroup = 'business' | 'admin' | 'error';
-const RECIPIENT_GROUPS: readonly RecipientGroup[] = ['business', 'admin', 'error'];
 
 // `${env:…}` references resolve to strings, so numbers and flags also accept their text form
 const integer = (min: number, max: number) =>

@@ -36,11 +36,7 @@ function tableSelect(
 }
 
 /** The count of a table source, limited to the range through its time column. */
-function tableCountSql(
-  source: TableSource,
-  params: Record<string, unknown>,
-  range: TimeRange | null,
-): Sql {
+function tableCountSql(source: TableSource, params: Record<string, unknown>, range: TimeRange | null): Sql {
   const values = new SqlValues();
   const text = tableSelect(
     source,

@@ -21,8 +21,15 @@ export interface ChecksOutcome extends TaskResult {
   fromValidationFile: boolean;
 }
 
+/**
+ * Brands a ChecksFailedError across copies of the library (a project file may load its own): `dwh dq` reads
+ * the failed checks task's results through it rather than instanceof or the shape of the error.
+ */
+const CHECKS_FAILED = Symbol.for('dwh.checks-failed');
+
 /** A blocking error check failed (or could not run): the task fails, so the run fails. */
 export class ChecksFailedError extends DwhError {
+  readonly [CHECKS_FAILED] = true;
   declare readonly results: CheckResult[];
   declare readonly blockingFailures: CheckResult[];
   /** The checks came from metadata/validation.yaml. */
@@ -38,6 +45,13 @@ export class ChecksFailedError extends DwhError {
     Object.defineProperty(this, 'blockingFailures', { value: blockingFailures, enumerable: false });
     Object.defineProperty(this, 'fromValidationFile', { value: fromValidationFile, enumerable: false });
   }
+}
+
+/** The error is a ChecksFailedError, of this copy of dwh or another one. */
+export function isChecksFailedError(error: unknown): error is ChecksFailedError {
+  return (
+    typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[CHECKS_FAILED] === true
+  );
 }
 
 export function isBlockingFailure(result: Pick<CheckResult, 'severity' | 'blocking' | 'status'>): boolean {

@@ -178,10 +178,7 @@ export type Check =
 
 export type CheckOf<K extends CheckKind> = Extract<Check, { kind: K }>;
 
-type QueryFn = <Row = Record<string, unknown>>(
-  text: string,
-  values?: readonly unknown[],
-) => Promise<Row[]>;
+type QueryFn = <Row = Record<string, unknown>>(text: string, values?: readonly unknown[]) => Promise<Row[]>;
 
 /** What a check is evaluated against. */
 export interface CheckScope {

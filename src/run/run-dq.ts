@@ -13,7 +13,7 @@ import {
   isChecksTask,
   NO_RUN_ID,
   runChecks,
-  type ChecksFailedError,
+  isChecksFailedError,
   type ChecksOutcome,
 } from '../quality/run-checks.js';
 import type { CheckResult } from '../core/check-result.js';
@@ -99,7 +99,7 @@ export async function runDq(request: DqRequest): Promise<DqReport> {
         fileDone ||= outcome.fromValidationFile;
       } catch (error) {
         // a failing blocking check throws after storing every result; anything else is a real error
-        if (!isChecksFailure(error)) throw error;
+        if (!isChecksFailedError(error)) throw error;
         results.push(...error.results);
         fileDone ||= error.fromValidationFile;
       }
@@ -117,14 +117,6 @@ export async function runDq(request: DqRequest): Promise<DqReport> {
   } finally {
     await warehouse.close();
   }
-}
-
-/**
- * The ChecksFailedError of a checks task, read by its code: the task may come from the project's own copy of
- * dwh, whose class is not ours (no instanceof). In a checks task only a blocking check failure has this code.
- */
-function isChecksFailure(error: unknown): error is ChecksFailedError {
-  return (error as { code?: unknown } | null)?.code === 'TASK_FAILED';
 }
 
 async function dqWindow(
