@@ -7,6 +7,7 @@ import { findProject, loadProject, type LoadedProject } from '../core/project-lo
 import { runProject, type Printer } from './run-project.js';
 import type { LoadType } from '../core/types.js';
 import { openWarehouse, warehouseTarget, type Warehouse } from '../db/connection.js';
+import { warehousePoolSize } from '../core/parallelism.js';
 import { redactText } from '../logging/redact.js';
 import {
   claimBackfill,
@@ -88,6 +89,7 @@ export async function runBackfill(
   const warehouse = await openWarehouse({
     ...warehouseTarget(config),
     command: `backfill ${ref.name}`,
+    poolSize: warehousePoolSize(project.parameters.maxParallelTasks),
   });
   let lock: RunLock | null = null;
   try {

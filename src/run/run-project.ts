@@ -28,11 +28,13 @@ import { loadEmailSettings, type EmailSettings } from '../notify/email-settings.
 import { notifyRun } from '../notify/notify-run.js';
 import { listDqResults } from '../audit/dq-result-store.js';
 import { loadConfig, type ResolvedConfig } from '../core/config.js';
-import { EXIT, UsageError, errorDetail, errorMessage, type ExitCode } from '../core/errors.js';
+import { EXIT, errorDetail, errorMessage, type ExitCode } from '../core/errors.js';
 import { createOutputWriter, outputDir } from '../core/output.js';
 import { findProject, loadProject, type LoadedProject } from '../core/project-loader.js';
 import { RunLogError, guardRun } from './run-guard.js';
 import { runTasks, type RunnerResult } from '../core/runner.js';
+import { parseParallel, warehousePoolSize } from '../core/parallelism.js';
+import { selectTasks } from '../core/task-groups.js';
 import { planCheckContext, validatePlan } from '../core/plan-validation.js';
 import { createTaskContext } from './task-context.js';
 import type { LoadType, LoadWindow } from '../core/types.js';
@@ -44,8 +46,10 @@ export interface RunRequest {
   startDate?: Date;
   endDate?: Date;
   environment?: string;
-  /** Only these tasks run (`--tasks a,b`). */
+  /** Only these tasks run (`--tasks a,b`); a group name selects all its tasks. */
   tasks?: string[];
+  /** How many ready tasks run at once (`--parallel N`). (Default: the project's maxParallelTasks) */
+  parallel?: number;
   dryRun?: boolean;
   /** Human-readable log lines on the console. (Default: true) */
   console?: boolean;
@@ -118,7 +122,11 @@ export async function runProject(request: RunRequest, printer: Printer = () => {
     }));
   // options, mappings, validation.yaml and connectors named by the tasks: exit 2 before anything is written
   if (!request.session) validatePlan(project, planCheckContext(config, ref.dir));
-  const selected = selectTasks(project, request.tasks);
+  const selected = request.tasks?.length
+    ? selectTasks(project.plan, request.tasks, project.ref.name)
+    : undefined;
+  const parallel =
+    request.parallel === undefined ? project.parameters.maxParallelTasks : parseParallel(request.parallel);
   // a bad smtp/recipients section stops the run before it starts, not after its work is done
   const email = request.email === false ? null : loadEmailSettings(config);
   const loadType = request.loadType ?? project.parameters.loadType;
@@ -129,6 +137,7 @@ export async function runProject(request: RunRequest, printer: Printer = () => {
     (await openWarehouse({
       ...warehouseTarget(config),
       command: `run ${ref.name}`,
+      poolSize: warehousePoolSize(parallel),
     }));
   let lock: RunLock | null = null;
   try {
@@ -163,6 +172,7 @@ export async function runProject(request: RunRequest, printer: Printer = () => {
       crashed,
       print,
       email,
+      parallel,
     });
   } finally {
     if (!session) {
@@ -170,18 +180,6 @@ export async function runProject(request: RunRequest, printer: Printer = () => {
       await warehouse.close();
     }
   }
-}
-
-function selectTasks(project: LoadedProject, tasks: string[] | undefined): Set<string> | undefined {
-  if (!tasks || tasks.length === 0) return undefined;
-  const known = project.plan.map((p) => p.task.name);
-  const unknown = tasks.filter((t) => !known.includes(t));
-  if (unknown.length) {
-    throw new UsageError(
-      `--tasks: unknown task(s) ${unknown.join(', ')} in project '${project.ref.name}'. Tasks: ${known.join(', ')}`,
-    );
-  }
-  return new Set(tasks);
 }
 
 async function planWindow(
@@ -220,6 +218,7 @@ interface ExecuteInput {
   crashed: number[];
   print: Printer;
   email: EmailSettings | null;
+  parallel: number;
 }
 
 async function executeRun(input: ExecuteInput): Promise<RunReport> {
@@ -309,6 +308,7 @@ async function executeRun(input: ExecuteInput): Promise<RunReport> {
       project: parameters,
       plan: project.plan,
       ...(input.selected ? { selected: input.selected } : {}),
+      maxParallel: input.parallel,
       log,
       interrupt: guard.signal,
       hooks: {
@@ -318,7 +318,7 @@ async function executeRun(input: ExecuteInput): Promise<RunReport> {
           return insertAttempt(warehouse, { runId, task, attempt, status: 'running' });
         },
         attemptEnded: (task, attempt, status, counts, message) => {
-          guard.attemptEnded();
+          guard.attemptEnded(task, attempt);
           return finishAttempt(warehouse, {
             runId,
             task,
@@ -467,6 +467,9 @@ function printPlan(
   project.plan.forEach(({ task, dependsOn }, i) => {
     const notes: string[] = [];
     if (task.options.enabled === false) notes.push('disabled');
+    if (task.branch) notes.push('branch');
+    if (task.options.triggerRule && task.options.triggerRule !== 'all_success')
+      notes.push(task.options.triggerRule);
     if (selected && !selected.has(task.name)) notes.push('not selected');
     if (selected?.has(task.name)) {
       const missing = dependsOn.filter((d) => !selected.has(d));
