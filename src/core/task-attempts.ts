@@ -86,6 +86,7 @@ async function attempts(input: TaskRunInput): Promise<TaskRunResult> {
     const onStop = () => controller.abort(stop.reason);
     stop.addEventListener('abort', onStop, { once: true });
     const report = (result: TaskResult) => mergeReport(reported, result, task.name);
+    // the row exists before the task runs: a task that blocks or kills the process is on record
     await hooks.attemptStarted(task.name, attempt);
     const attemptLog = log.child({ task: task.name, attempt });
     attemptLog.info(attempt === 1 ? 'started' : `started (attempt ${attempt} of ${policy.retries + 1})`);

@@ -3,6 +3,7 @@
  * - project:  one ETL pipeline, a folder `projects/<group>/<name>/` with `parameters.ts` and `factory.ts`.
  * - task:     one step of a project: a name, a function `(ctx, ...boundArgs)` and options.
  * - factory:  the project's ordered task list.
+ * - group:    a named part of the factory; its tasks are named `<group>.<task>`.
  * - run:      one execution of a project for one load window; one row in `dwh.etl_runs`.
  * - attempt:  one try of one task in one run; one row in `dwh.etl_task_runs`, numbered from 1.
  * - window:   the half-open interval `[start, end)` a run covers (UTC).
