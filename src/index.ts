@@ -6,9 +6,17 @@
 export { defineProject, projectParametersSchema } from './core/define-project.js';
 export type { ProjectParameters, ProjectParametersInput } from './core/define-project.js';
 export { defineFactory, partial, task } from './core/task.js';
+export { branch } from './core/branching.js';
+export type { BranchFunction, BranchOptions } from './core/branching.js';
+export { group } from './core/task-groups.js';
 export type {
   AttemptStatus,
+  BranchSpec,
   Factory,
+  FactoryEntry,
+  GroupOptions,
+  TaskGroup,
+  TriggerRule,
   LoadType,
   LoadWindow,
   RetryPolicy,

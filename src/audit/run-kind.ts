@@ -1,10 +1,12 @@
-import type { TaskOutcomeStatus } from '../core/runner.js';
+import { leftUndone, type TaskOutcome } from '../core/task-outcome.js';
 
 /**
  * What a run executed. `full`: every task of the factory had its turn (ran, failed, was blocked by a failure,
- * or is disabled: `enabled: false` is part of the factory's definition). `partial`: `--tasks` left tasks out,
- * or a task was skipped without running. Only a full, successful run is the base of the next incremental
- * window, so a partial run never moves the watermark.
+ * or is disabled: `enabled: false` is part of the factory's definition), and no task was skipped unless the
+ * skip was declared "nothing to do" (see leftUndone in core/task-outcome.ts). `partial`: `--tasks` left tasks
+ * out, a task never had its turn, or a task was skipped by a branch or short-circuit that did not declare it.
+ * Only a full, successful run is the base of the next incremental window, so a partial run never moves the
+ * watermark.
  */
 export type RunKind = 'full' | 'partial';
 
@@ -28,13 +30,13 @@ export function plannedScope(factoryTasks: readonly string[], selected?: Readonl
 export function finalKind(
   scope: RunScope,
   factoryTasks: readonly string[],
-  outcomes: readonly { name: string; status: TaskOutcomeStatus }[],
+  outcomes: readonly Pick<TaskOutcome, 'name' | 'status' | 'skip'>[],
 ): RunKind {
   if (scope.kind === 'partial') return 'partial';
-  const status = new Map(outcomes.map((o) => [o.name, o.status]));
+  const byName = new Map(outcomes.map((o) => [o.name, o]));
   return factoryTasks.every((name) => {
-    const s = status.get(name);
-    return s !== undefined && s !== 'not_run';
+    const outcome = byName.get(name);
+    return outcome !== undefined && !leftUndone(outcome);
   })
     ? 'full'
     : 'partial';

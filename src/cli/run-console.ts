@@ -44,6 +44,9 @@ function printPlan(
   project.plan.forEach(({ task, dependsOn }, i) => {
     const notes: string[] = [];
     if (task.options.enabled === false) notes.push('disabled');
+    if (task.branch) notes.push('branch');
+    if (task.options.triggerRule && task.options.triggerRule !== 'all_success')
+      notes.push(task.options.triggerRule);
     if (selected && !selected.has(task.name)) notes.push('not selected');
     if (selected?.has(task.name)) {
       const missing = unselectedDependencies(dependsOn, selected);

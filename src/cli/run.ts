@@ -3,6 +3,7 @@ import type { LoadType } from '../core/types.js';
 import { parseCliDate } from '../audit/window.js';
 import { UsageError } from '../core/errors.js';
 import { envOption } from './env-option.js';
+import { MAX_PARALLEL_TASKS, parseParallel } from '../core/parallelism.js';
 
 export function registerRun(program: Command): void {
   program
@@ -24,7 +25,14 @@ export function registerRun(program: Command): void {
       'window end (exclusive), YYYY-MM-DD or ISO timestamp (UTC); default: today 00:00 UTC',
     )
     .addOption(envOption())
-    .option('-t, --tasks <names>', 'comma-separated tasks to run; their dependencies are not pulled in')
+    .option(
+      '-t, --tasks <names>',
+      'comma-separated tasks (or groups: all their tasks) to run; their dependencies are not pulled in',
+    )
+    .option(
+      '-p, --parallel <n>',
+      `run up to n ready tasks at once, 1 to ${MAX_PARALLEL_TASKS}; 1 runs them one at a time (default: the project's maxParallelTasks, 4)`,
+    )
     .option('--dry-run', 'print the plan (order, window, disabled tasks) and write nothing')
     .option('--no-email', 'send no e-mail for this run (etl_runs.email_status records the skip)')
     .option(
@@ -39,6 +47,7 @@ Examples:
   dwh run examples/demo_sales -l F         full load from the project's fullLoadStartDate
   dwh run demo_sales -s 2026-10-01 -e 2026-10-08 --tasks transform_daily
   dwh run demo_sales --dry-run
+  dwh run demo_sales --parallel 1          one task at a time, in the planned order
   dwh run demo_sales --wait 30m            from cron: an overlapping run waits for the previous one`,
     )
     .action(async (project: string, options: RunCliOptions) => {
@@ -51,6 +60,7 @@ Examples:
           ...(options.endDate ? { endDate: parseCliDate('--end-date', options.endDate) } : {}),
           ...(options.env ? { environment: options.env } : {}),
           ...(options.tasks ? { tasks: splitList(options.tasks) } : {}),
+          ...(options.parallel === undefined ? {} : { parallel: parseParallel(options.parallel) }),
           dryRun: Boolean(options.dryRun),
           email: options.email !== false,
           ...(options.wait === undefined ? {} : { waitForLockMs: parseWait(options.wait) }),
@@ -67,6 +77,7 @@ interface RunCliOptions {
   endDate?: string;
   env?: string;
   tasks?: string;
+  parallel?: string;
   dryRun?: boolean;
   /** false with --no-email */
   email?: boolean;

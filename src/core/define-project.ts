@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { emailAddressSchema } from './email-address.js';
 import { cronExpressionProblem } from './cron-expression.js';
 import { isCalendarDay, toUtcDate } from './dates.js';
+import { MAX_PARALLEL_TASKS } from './parallelism.js';
 
 const identifier = z
   .string()
@@ -49,6 +50,13 @@ export const projectParametersSchema = z
     retryDelayMs: z.number().int().min(0).default(5000),
     backoffRate: z.number().min(1).default(2),
     maxRetryDelayMs: z.number().int().min(0).default(300_000),
+    /** How many ready tasks run at once (`dwh run --parallel N` overrides); 1: one at a time. (Default: 4) */
+    maxParallelTasks: z.number().int().min(1).max(MAX_PARALLEL_TASKS).default(4),
+    /**
+     * When a task fails, abort the tasks running beside it and start no other (they stay not_run). (Default:
+     * false: the other tasks go on, and only the failed task's downstream tasks are affected)
+     */
+    failFast: z.boolean().default(false),
     /** Default timeout of each task attempt. (Default: none) */
     timeoutMs: z.number().int().positive().optional(),
     /** Keep CSV files written with ctx.output after the run. (Default: true) */

@@ -172,8 +172,10 @@ export class FactoryError extends DwhError {
     readonly project: string,
     readonly tasks: string[],
     message: string,
+    /** The factory file, as shown in messages. (Default: not named) */
+    readonly file?: string,
   ) {
-    super('FACTORY', `project '${project}': ${message}`);
+    super('FACTORY', `${file ? `${file}: ` : ''}project '${project}': ${message}`);
   }
 }
 

@@ -8,6 +8,7 @@ import {
   type OptionCheckContext,
   type OptionProblem,
 } from './option-check.js';
+import { branchProblems } from './branching.js';
 import type { ResolvedConfig } from './config.js';
 import type { LoadedProject } from './project-loader.js';
 import { taskOptionsSchema } from './task-options.js';
@@ -75,6 +76,8 @@ export function findPlanProblems(project: LoadedProject, context: OptionCheckCon
       });
     }
   }
+  for (const { task, problem } of branchProblems(project.plan))
+    problems.push({ ...problem, file: factoryFile, task });
   return problems;
 }
 

@@ -126,15 +126,17 @@ export async function loadProject(ref: ProjectRef, options: LoadOptions): Promis
       'default export must be defineFactory([...tasks])',
     );
   }
+  const shown = path.relative(options.home, factoryFile);
   factory.tasks.forEach((t, i) => {
-    if (!t || t.kind !== 'task' || typeof t.fn !== 'function') {
+    const isTask = t?.kind === 'task' && typeof t.fn === 'function';
+    if (!isTask && t?.kind !== 'group') {
       throw new ProjectLoadError(
-        path.relative(options.home, factoryFile),
-        `entry ${i + 1} of the factory is not a task(name, fn, options)`,
+        shown,
+        `entry ${i + 1} of the factory is not a task(name, fn, options) or group(name, tasks)`,
       );
     }
   });
-  return { ref, parameters, factory, plan: planTasks(parameters.name, factory.tasks) };
+  return { ref, parameters, factory, plan: planTasks(parameters.name, factory.tasks, shown) };
 }
 
 function isFactory(value: unknown): value is Factory {

@@ -1,202 +1,189 @@
 import type { Logger } from 'pino';
+import { followedTasks } from './branching.js';
 import type { ProjectParameters } from './define-project.js';
-import { DwhError, TaskTimeoutError, errorDetail, errorMessage } from './errors.js';
-import { classifyError } from './retry-class.js';
-import { resolveRetryPolicy, retryDelay } from './retry-policy.js';
+import { DwhError, EXIT, errorMessage } from './errors.js';
+import { ReadyQueue, type QueueDecision } from './ready-queue.js';
 import { runRecordTotal } from './run-records.js';
+import { runTaskAttempts, type RunnerHooks } from './task-attempts.js';
 import type { PlannedTask } from './task-graph.js';
-import type { AttemptStatus, TaskContext, TaskResult } from './types.js';
-import { toUtcDate } from './dates.js';
+import { NameResolver } from './task-groups.js';
+import { newOutcome, type TaskOutcome } from './task-outcome.js';
+import { maxDate, minDate } from './task-report.js';
 
-/** Final state of one task in a run. */
-export type TaskOutcomeStatus = 'success' | 'failed' | 'upstream_failed' | 'disabled' | 'not_run';
-
-export interface TaskOutcome {
-  name: string;
-  description: string;
-  status: TaskOutcomeStatus;
-  attempts: number;
-  /** Records of the successful attempt (failed attempts do not count). */
-  records: number;
-  /** The part of `records` reported with a `table`, per table (see run-records.ts). */
-  byTable: Record<string, number>;
-  /** Rows the successful attempt set aside as rejects. */
-  rejected: number;
-  /** What the last attempt reported as worth a reader's attention (e.g. facts mapped to the unknown member). */
-  warnings: string[];
-  durationMs: number;
-  error: string | null;
-  /** Message plus stack, for e-mails. */
-  errorDetail: string | null;
-}
+export type { RunnerHooks } from './task-attempts.js';
+export type { TaskOutcome } from './task-outcome.js';
 
 export interface RunnerResult {
   status: 'success' | 'failed';
+  /** In plan order. */
   tasks: TaskOutcome[];
   /** Records loaded into the project's target (see runRecordTotal); per-task counts are in `tasks`. */
   records: number;
   rejected: number;
   dataMinDate: Date | null;
   dataMaxDate: Date | null;
-  /** The first task failure, for etl_runs.error_message. */
+  /** The first task failure in plan order, for etl_runs.error_message. */
   error: string | null;
-}
-
-/** What an attempt reported; a failed attempt's counts are stored with it but not added to the run. */
-interface AttemptCounts {
-  records: number;
-  rejected: number;
-}
-
-/** What the runner needs from the run around it: audit writes and the context of an attempt. */
-export interface RunnerHooks {
-  attemptStarted(task: string, attempt: number): Promise<void>;
-  attemptEnded(
-    task: string,
-    attempt: number,
-    status: AttemptStatus,
-    counts: AttemptCounts,
-    error: string | null,
-  ): Promise<void>;
-  /** A task that gets a row without running: disabled or upstream_failed. */
-  taskSkipped(task: string, status: 'disabled' | 'upstream_failed', reason: string): Promise<void>;
-  context(
-    task: string,
-    attempt: number,
-    signal: AbortSignal,
-    report: (result: TaskResult) => void,
-  ): TaskContext;
 }
 
 export interface RunnerOptions {
   project: ProjectParameters;
   plan: PlannedTask[];
-  /** `--tasks`: only these run; their unselected dependencies count as satisfied. (Default: all) */
+  /** `--tasks`: only these run; unselected dependencies are left out of their upstream. (Default: all) */
   selected?: ReadonlySet<string>;
+  /** How many tasks run at once (`--parallel`). (Default: the project's maxParallelTasks) */
+  maxParallel?: number;
   hooks: RunnerHooks;
   log: Logger;
-  /** Aborted on SIGINT/SIGTERM: the current attempt is aborted and nothing else starts. */
+  /** Aborted on SIGINT/SIGTERM: the running attempts are aborted and nothing else starts. */
   interrupt?: AbortSignal;
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
+/** failFast: a task failed, so the run aborts the tasks still running and starts no other. */
+class FailFastError extends DwhError {
+  constructor(readonly task: string) {
+    super('INTERRUPTED', `task '${task}' failed and the project has failFast: aborted`, {
+      exitCode: EXIT.runFailed,
+    });
+  }
+}
+
 /**
- * Executes the planned tasks one at a time in plan order. A task runs when all its dependencies succeeded or
- * are disabled; otherwise it is `upstream_failed`. Each attempt is reported through the hooks; a task is retried
- * up to `retries` times with exponential backoff; a timeout aborts `ctx.signal` and fails the attempt.
+ * Executes the planned tasks, up to `maxParallel` at once. Whenever a slot is free, the first task in factory
+ * order that can be decided is decided (ready-queue.ts): started, or recorded as disabled, skipped or
+ * upstream_failed per its trigger rule (trigger-rules.ts). With one slot this is exactly the planned order.
+ * Each attempt is reported through the hooks (task-attempts.ts). A failure does not stop the tasks running
+ * beside it, unless the project sets `failFast`: then they are aborted (`failed`, with the reason) and the
+ * tasks not started stay `not_run`. A branch skips the direct downstream tasks it does not follow; a task
+ * returning `{ skipDownstream: true }` skips every task downstream of it.
  */
 export async function runTasks(options: RunnerOptions): Promise<RunnerResult> {
   const { plan, hooks, log, project } = options;
-  const sleep = options.sleep ?? abortableSleep;
+  const maxParallel = options.maxParallel ?? project.maxParallelTasks;
+  const queue = new ReadyQueue(plan, options.selected);
+  const resolver = NameResolver.ofPlan(plan);
   const outcomes = new Map<string, TaskOutcome>();
-  const totals: Reported = { records: 0, rejected: 0, min: null, max: null, warnings: [], byTable: {} };
-  let firstError: string | null = null;
+  for (const { task } of plan)
+    if (!options.selected || options.selected.has(task.name))
+      outcomes.set(task.name, newOutcome(task.name, task.options.description));
+  const totals = { rejected: 0, min: null as Date | null, max: null as Date | null };
+  // tasks failFast aborted: their failure is not a cause of the run's
+  const abortedByFailFast = new Set<string>();
+  if (!Number.isInteger(maxParallel) || maxParallel < 1)
+    throw new DwhError('USAGE', `maxParallelTasks must be a whole number ≥ 1 (got ${String(maxParallel)})`);
 
-  for (const { task, dependsOn } of plan) {
-    const outcome: TaskOutcome = {
-      name: task.name,
-      description: task.options.description ?? '',
-      status: 'not_run',
-      attempts: 0,
-      records: 0,
-      byTable: {},
-      rejected: 0,
-      warnings: [],
-      durationMs: 0,
-      error: null,
-      errorDetail: null,
-    };
-    if (options.selected && !options.selected.has(task.name)) continue;
-    outcomes.set(task.name, outcome);
-    if (options.interrupt?.aborted) continue;
+  // one signal for everything that stops the run: the interrupt, or failFast after a failure
+  const stop = new AbortController();
+  const onInterrupt = () => stop.abort(options.interrupt?.reason);
+  if (options.interrupt?.aborted) onInterrupt();
+  else options.interrupt?.addEventListener('abort', onInterrupt, { once: true });
 
-    if (task.options.enabled === false) {
-      outcome.status = 'disabled';
-      await hooks.taskSkipped(task.name, 'disabled', 'disabled in the factory');
-      log.info({ task: task.name }, 'disabled: skipped');
-      continue;
-    }
-    const blocking = dependsOn.filter((dep) => {
-      const status = outcomes.get(dep)?.status;
-      return status === 'failed' || status === 'upstream_failed' || status === 'not_run';
-    });
-    if (blocking.length) {
-      outcome.status = 'upstream_failed';
-      outcome.error = `upstream task(s) did not succeed: ${blocking.join(', ')}`;
-      await hooks.taskSkipped(task.name, 'upstream_failed', outcome.error);
-      log.warn({ task: task.name }, `upstream_failed: ${blocking.join(', ')} did not succeed`);
-      continue;
-    }
+  const running = new Map<string, Promise<void>>();
+  let fatal: { error: unknown } | null = null;
 
-    const policy = resolveRetryPolicy(project, task.options);
-    const timeoutMs = task.options.timeoutMs ?? project.timeoutMs;
-    const started = Date.now();
-    for (let attempt = 1; ; attempt++) {
-      outcome.attempts = attempt;
-      const reported: Reported = { records: 0, rejected: 0, min: null, max: null, warnings: [], byTable: {} };
-      const controller = new AbortController();
-      const onInterrupt = () => controller.abort(options.interrupt?.reason);
-      options.interrupt?.addEventListener('abort', onInterrupt, { once: true });
-      const report = (result: TaskResult) => mergeReport(reported, result, task.name);
-      await hooks.attemptStarted(task.name, attempt);
-      const attemptLog = log.child({ task: task.name, attempt });
-      attemptLog.info(attempt === 1 ? 'started' : `started (attempt ${attempt} of ${policy.retries + 1})`);
-      const attemptStart = Date.now();
-      try {
-        const ctx = hooks.context(task.name, attempt, controller.signal, report);
-        const result = await runAttempt(() => task.fn(ctx), controller, task.name, timeoutMs);
-        // through the context, so the run sees returned results as it sees ctx.report() calls
-        if (result) ctx.report(result);
-        outcome.warnings = reported.warnings;
-        outcome.status = 'success';
-        outcome.records = reported.records;
-        outcome.byTable = reported.byTable;
-        outcome.rejected = reported.rejected;
-        totals.rejected += reported.rejected;
-        totals.min = minDate(totals.min, reported.min);
-        totals.max = maxDate(totals.max, reported.max);
-        await hooks.attemptEnded(task.name, attempt, 'success', counts(reported), null);
-        attemptLog.info(
-          `success in ${Date.now() - attemptStart} ms${reported.records ? `, ${reported.records} records` : ''}`,
-        );
-        break;
-      } catch (thrown) {
-        const message = errorMessage(thrown);
-        const interrupted = options.interrupt?.aborted ?? false;
-        const permanent =
-          attempt <= policy.retries && !interrupted ? permanentReason(task, thrown, attempt) : null;
-        const retry = attempt <= policy.retries && !interrupted && permanent === null;
-        await hooks.attemptEnded(
-          task.name,
-          attempt,
-          retry ? 'up_for_retry' : 'failed',
-          counts(reported),
-          message,
-        );
-        if (!retry) {
-          outcome.warnings = reported.warnings;
-          outcome.status = 'failed';
-          outcome.error = message;
-          outcome.errorDetail = errorDetail(thrown);
-          firstError ??= `task '${task.name}': ${message}`;
-          const why = permanent ? ` (not retried: ${permanent})` : '';
-          attemptLog.error({ err: asError(thrown) }, `failed after ${attempt} attempt(s): ${message}${why}`);
-          break;
+  const start = (planned: PlannedTask) => {
+    const name = planned.task.name;
+    const outcome = outcomes.get(name)!;
+    const work = runTaskAttempts({
+      planned,
+      project,
+      hooks,
+      log,
+      stop: stop.signal,
+      sleep: options.sleep ?? abortableSleep,
+      outcome,
+      follow: (returned) => followedTasks(planned, returned, queue.directDownstreamOf(name), resolver),
+    }).then(
+      ({ reported, follow, stopped }) => {
+        if (stopped && stop.signal.reason instanceof FailFastError) abortedByFailFast.add(name);
+        queue.finished(name, outcome.status === 'success' ? 'success' : 'failed');
+        if (reported) {
+          totals.rejected += reported.rejected;
+          totals.min = minDate(totals.min, reported.min);
+          totals.max = maxDate(totals.max, reported.max);
+          if (reported.skipDownstream) {
+            const nothing = reported.nothingToDo ? ': nothing to do' : '';
+            queue.forceSkip(queue.allDownstreamOf(name), {
+              reason: `task '${name}' skipped its downstream tasks (skipDownstream${nothing})`,
+              complete: reported.nothingToDo,
+            });
+          }
         }
-        const delay = retryDelay(policy, attempt + 1);
-        attemptLog.warn(`attempt ${attempt} failed: ${message}; retrying in ${delay} ms`);
-        await sleep(delay, options.interrupt);
-      } finally {
-        options.interrupt?.removeEventListener('abort', onInterrupt);
-        // fences the attempt's ctx (see attempt-fence.ts) and tells work it left behind to stop
-        if (!controller.signal.aborted) controller.abort(new Error('the attempt finished'));
-      }
-    }
-    outcome.durationMs = Date.now() - started;
-  }
+        if (follow) {
+          const notFollowed = queue.directDownstreamOf(name).filter((t) => !follow.includes(t));
+          queue.forceSkip(notFollowed, {
+            reason: `branch '${name}' followed ${follow.join(', ') || 'no task'}`,
+            complete: planned.task.branch?.nothingToDo === true,
+          });
+        }
+        if (outcome.status === 'failed' && !stopped && project.failFast && !stop.signal.aborted) {
+          log.warn(`failFast: task '${name}' failed; aborting the running tasks and starting no other`);
+          stop.abort(new FailFastError(name));
+        }
+      },
+      (error: unknown) => {
+        // an audit write failed: the run cannot go on recording
+        fatal ??= { error };
+        if (!stop.signal.aborted) stop.abort(error);
+      },
+    );
+    running.set(
+      name,
+      work.finally(() => running.delete(name)),
+    );
+  };
 
-  if (options.interrupt?.aborted) firstError ??= `interrupted: ${errorMessage(options.interrupt.reason)}`;
+  const record = async (planned: PlannedTask, decision: Exclude<QueueDecision, { kind: 'run' }>) => {
+    const name = planned.task.name;
+    const outcome = outcomes.get(name)!;
+    if (decision.kind === 'disabled') {
+      outcome.status = 'disabled';
+      queue.finished(name, 'disabled');
+      await hooks.taskSkipped(name, 'disabled', 'disabled in the factory');
+      log.info({ task: name }, 'disabled: skipped');
+    } else if (decision.kind === 'skipped') {
+      outcome.status = 'skipped';
+      outcome.skip = decision.skip;
+      outcome.error = decision.skip.reason;
+      queue.finished(name, 'skipped', decision.skip);
+      await hooks.taskSkipped(name, 'skipped', decision.skip.reason);
+      log.info({ task: name }, `skipped: ${decision.skip.reason}`);
+    } else {
+      outcome.status = 'upstream_failed';
+      outcome.error = decision.reason;
+      queue.finished(name, 'upstream_failed');
+      await hooks.taskSkipped(name, 'upstream_failed', decision.reason);
+      log.warn({ task: name }, `upstream_failed: ${decision.reason}`);
+    }
+  };
+
+  try {
+    for (;;) {
+      while (!stop.signal.aborted && running.size < maxParallel) {
+        const next = queue.take();
+        if (!next) break;
+        if (next.decision.kind === 'run') start(next.planned);
+        else await record(next.planned, next.decision);
+      }
+      if (running.size === 0) break;
+      await Promise.race(running.values());
+    }
+  } catch (error) {
+    // a failed audit write of a skip: let the running tasks end before giving up
+    fatal ??= { error };
+    if (!stop.signal.aborted) stop.abort(error);
+    await Promise.all(running.values());
+  } finally {
+    options.interrupt?.removeEventListener('abort', onInterrupt);
+  }
+  if (fatal) throw fatal.error;
+
   const tasks = [...outcomes.values()];
+  // the first failure in plan order (whatever finished first), not counting the tasks failFast aborted
+  const cause = tasks.find((t) => t.status === 'failed' && !abortedByFailFast.has(t.name));
+  let firstError = cause ? `task '${cause.name}': ${cause.error}` : null;
+  if (options.interrupt?.aborted) firstError ??= `interrupted: ${errorMessage(options.interrupt.reason)}`;
   const failed =
     tasks.some((t) => t.status === 'failed' || t.status === 'upstream_failed') ||
     Boolean(options.interrupt?.aborted);
@@ -209,126 +196,6 @@ export async function runTasks(options: RunnerOptions): Promise<RunnerResult> {
     dataMaxDate: totals.max,
     error: failed ? (firstError ?? 'a task did not succeed') : null,
   };
-}
-
-/** Why a failed attempt is not worth retrying, or null when it is: the task's `retryOn`, else retry-class.ts. */
-function permanentReason(task: PlannedTask['task'], thrown: unknown, attempt: number): string | null {
-  if (task.options.retryOn) {
-    try {
-      return task.options.retryOn(thrown, attempt) ? null : "the task's retryOn returned false";
-    } catch (error) {
-      return `the task's retryOn threw: ${errorMessage(error)}`;
-    }
-  }
-  const decision = classifyError(thrown);
-  return decision.retryable ? null : decision.reason;
-}
-
-/** Runs one attempt; rejects when the task throws, the timeout passes, or the attempt is aborted. */
-function runAttempt(
-  fn: () => unknown,
-  controller: AbortController,
-  task: string,
-  timeoutMs: number | undefined,
-): Promise<TaskResult | void> {
-  return new Promise((resolve, reject) => {
-    let timer: NodeJS.Timeout | undefined;
-    const onAbort = () =>
-      reject(
-        controller.signal.reason instanceof Error
-          ? controller.signal.reason
-          : new Error(String(controller.signal.reason)),
-      );
-    if (timeoutMs !== undefined) {
-      timer = setTimeout(() => controller.abort(new TaskTimeoutError(task, timeoutMs)), timeoutMs);
-    }
-    controller.signal.addEventListener('abort', onAbort, { once: true });
-    const settle = () => {
-      clearTimeout(timer);
-      controller.signal.removeEventListener('abort', onAbort);
-    };
-    Promise.resolve()
-      .then(fn)
-      .then(
-        (value) => {
-          settle();
-          if (controller.signal.aborted) return; // already rejected by the timeout
-          resolve(value as TaskResult | void);
-        },
-        (error: unknown) => {
-          settle();
-          // non-Errors are kept as they are: errorMessage() describes them for the audit row
-          // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
-          reject(error);
-        },
-      );
-  });
-}
-
-function mergeReport(into: Reported, result: TaskResult, task: string) {
-  if (result.rejected !== undefined) {
-    if (typeof result.rejected !== 'number' || !Number.isFinite(result.rejected) || result.rejected < 0) {
-      throw new DwhError(
-        'USAGE',
-        `task '${task}' reported rejected = ${String(result.rejected)}; expected a number ≥ 0`,
-      );
-    }
-    into.rejected += result.rejected;
-  }
-  if (result.records !== undefined) {
-    if (typeof result.records !== 'number' || !Number.isFinite(result.records) || result.records < 0) {
-      throw new DwhError(
-        'USAGE',
-        `task '${task}' reported records = ${String(result.records)}; expected a number ≥ 0`,
-      );
-    }
-    into.records += result.records;
-    if (result.table !== undefined) {
-      if (typeof result.table !== 'string' || result.table === '') {
-        throw new DwhError(
-          'USAGE',
-          `task '${task}' reported table = ${JSON.stringify(result.table)}; expected a table name`,
-        );
-      }
-      into.byTable[result.table] = (into.byTable[result.table] ?? 0) + result.records;
-    }
-  }
-  for (const warning of result.warnings ?? []) into.warnings.push(String(warning));
-  into.min = minDate(into.min, toDate(result.dataMinDate, 'dataMinDate', task));
-  into.max = maxDate(into.max, toDate(result.dataMaxDate, 'dataMaxDate', task));
-}
-
-interface Reported {
-  records: number;
-  rejected: number;
-  min: Date | null;
-  max: Date | null;
-  warnings: string[];
-  byTable: Record<string, number>;
-}
-
-const counts = (reported: Reported): AttemptCounts => ({
-  records: reported.records,
-  rejected: reported.rejected,
-});
-
-function toDate(value: Date | string | null | undefined, key: string, task: string): Date | null {
-  if (value === null || value === undefined) return null;
-  const date = toUtcDate(value);
-  if (Number.isNaN(date.getTime())) {
-    throw new DwhError(
-      'USAGE',
-      `task '${task}' reported ${key} = ${JSON.stringify(value)}, which is not a date`,
-    );
-  }
-  return date;
-}
-
-const minDate = (a: Date | null, b: Date | null) => (a === null ? b : b === null ? a : a <= b ? a : b);
-const maxDate = (a: Date | null, b: Date | null) => (a === null ? b : b === null ? a : a >= b ? a : b);
-
-function asError(thrown: unknown): Error {
-  return thrown instanceof Error ? thrown : new Error(errorMessage(thrown));
 }
 
 function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {

@@ -1,5 +1,5 @@
 import { markPartial } from './option-check.js';
-import type { Factory, TaskDefinition, TaskFunction, TaskOptions } from './types.js';
+import type { Factory, FactoryEntry, TaskDefinition, TaskFunction, TaskOptions } from './types.js';
 
 /** Declares one task of a factory. */
 export function task(name: string, fn: TaskFunction<[]>, options: TaskOptions = {}): TaskDefinition {
@@ -41,7 +41,10 @@ export function taskKindOf(fn: unknown): TaskKind | null {
   return kind === 'checks' ? kind : null;
 }
 
-/** `export default defineFactory([...tasks])` in a project's factory.ts. Validated when the project loads. */
-export function defineFactory(tasks: TaskDefinition[]): Factory {
+/**
+ * `export default defineFactory([...tasks])` in a project's factory.ts: tasks and `group(...)`s in factory
+ * order. Validated when the project loads.
+ */
+export function defineFactory(tasks: FactoryEntry[]): Factory {
   return { kind: 'factory', tasks };
 }

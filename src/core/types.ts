@@ -3,6 +3,7 @@
  * - project:  one ETL pipeline, a folder `projects/<group>/<name>/` with `parameters.ts` and `factory.ts`.
  * - task:     one step of a project: a name, a function `(ctx, ...boundArgs)` and options.
  * - factory:  the project's ordered task list.
+ * - group:    a named part of the factory; its tasks are named `<group>.<task>`.
  * - run:      one execution of a project for one load window; one row in `dwh.etl_runs`.
  * - attempt:  one try of one task in one run; one row in `dwh.etl_task_runs`, numbered from 1.
  * - window:   the half-open interval `[start, end)` a run covers (UTC).
@@ -38,6 +39,16 @@ export interface TaskResult {
   dataMaxDate?: Date | string | null;
   /** Lines for the reader of the run: shown under the task in the run summary and the e-mail. */
   warnings?: string[];
+  /**
+   * Short-circuit: every task downstream of this one (transitively) is `skipped`, whatever its trigger rule.
+   * The run is then partial, unless `nothingToDo` says the skipped work was not needed. (Default: false)
+   */
+  skipDownstream?: boolean;
+  /**
+   * With `skipDownstream`: there was nothing to load for this window (an empty source), so the skipped tasks
+   * lose no data and the run counts as complete for the watermark. (Default: false)
+   */
+  nothingToDo?: boolean;
 }
 
 /** Run statuses as stored in `etl_runs.status`. */
@@ -45,7 +56,21 @@ export type RunStatus = 'running' | 'success' | 'failed' | 'crashed';
 
 /** Attempt statuses as stored in `etl_task_runs.status`. */
 export type AttemptStatus =
-  'running' | 'success' | 'failed' | 'up_for_retry' | 'upstream_failed' | 'disabled';
+  'running' | 'success' | 'failed' | 'up_for_retry' | 'upstream_failed' | 'disabled' | 'skipped';
+
+/**
+ * When a task runs, given the final states of its upstream tasks (Airflow's names and meaning; see
+ * core/trigger-rules.ts and the README's "Task semantics").
+ */
+export type TriggerRule =
+  | 'all_success'
+  | 'all_done'
+  | 'all_failed'
+  | 'one_failed'
+  | 'one_success'
+  | 'none_failed'
+  | 'none_failed_min_one_success'
+  | 'always';
 
 /** Parameterised raw SQL on the target: `$1, $2…` placeholders, values as parameters. */
 export interface SqlRunner {
@@ -99,8 +124,14 @@ export interface TaskOptions extends Partial<RetryPolicy> {
   timeoutMs?: number;
   /** A disabled task is recorded as `disabled` and counts as satisfied. (Default: true) */
   enabled?: boolean;
-  /** Names of tasks that must succeed (or be disabled) first. (Default: the previous task in the factory) */
+  /**
+   * Names of the upstream tasks (or groups: all their tasks). Inside a group a name is looked up in the
+   * group first, then in each enclosing group, then at the top level. (Default: the previous task or group
+   * in the factory)
+   */
   dependsOn?: string[];
+  /** When the task runs, given its upstream tasks' states. (Default: 'all_success') */
+  triggerRule?: TriggerRule;
   /**
    * Decides whether a failed attempt is retried (while retries are left). (Default: `isRetryable` — transient
    * errors such as lost connections, deadlocks, timeouts and HTTP 5xx are retried; configuration errors, data
@@ -117,14 +148,51 @@ export interface TaskOptions extends Partial<RetryPolicy> {
 
 export interface TaskDefinition {
   kind: 'task';
+  /** Inside a group, the name within the group; the planned task carries the full name (`dims.customer`). */
   name: string;
   fn: TaskFunction<[]>;
   options: TaskOptions;
+  /** Set by `branch(...)`: the function returns the names of the downstream tasks to follow. */
+  branch?: BranchSpec;
 }
+
+/** What `branch(name, fn, options)` declares besides the task options (see core/branching.ts). */
+export interface BranchSpec {
+  /**
+   * The names the function may return; each must be a direct downstream task (or a group holding some),
+   * checked when the project loads. (Default: any direct downstream task, checked when the branch returns)
+   */
+  choices?: string[];
+  /**
+   * The paths not followed have nothing to do for this window: their skipped tasks lose no data and the run
+   * counts as complete for the watermark. (Default: false, the run is partial)
+   */
+  nothingToDo?: boolean;
+}
+
+/** `group(name, entries, options)`: its tasks are named `<group>.<task>` (see core/task-groups.ts). */
+export interface TaskGroup {
+  kind: 'group';
+  name: string;
+  entries: FactoryEntry[];
+  options: GroupOptions;
+}
+
+export interface GroupOptions {
+  description?: string;
+  /**
+   * What the group's first tasks (those that depend on no other task of the group) depend on. (Default: the
+   * previous task or group in the factory)
+   */
+  dependsOn?: string[];
+}
+
+export type FactoryEntry = TaskDefinition | TaskGroup;
 
 export interface Factory {
   kind: 'factory';
-  tasks: TaskDefinition[];
+  /** Tasks and groups, as declared. */
+  tasks: FactoryEntry[];
 }
 
 /**

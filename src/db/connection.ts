@@ -46,6 +46,8 @@ export interface WarehouseTarget {
 export interface OpenWarehouseOptions extends WarehouseTarget {
   /** What the process is doing, shown to a process that is refused the embedded database. */
   command: string;
+  /** Most connections to a server at once (parallel tasks need one each). (Default: 5) */
+  poolSize?: number;
 }
 
 export function warehouseTarget(config: ResolvedConfig): WarehouseTarget {
@@ -58,10 +60,10 @@ export function warehouseTarget(config: ResolvedConfig): WarehouseTarget {
 }
 
 export async function openWarehouse(options: OpenWarehouseOptions): Promise<Warehouse> {
-  if (options.url) return openServer(options.url);
+  if (options.url) return openServer(options.url, undefined, options.poolSize);
   if (options.engine === 'pglite') return openPglite(options.pgliteDir, options.command);
   warnAboutPgliteData(options);
-  return openEmbeddedServer(options.embeddedDir);
+  return openEmbeddedServer(options.embeddedDir, options.poolSize);
 }
 
 /**
@@ -79,7 +81,7 @@ function warnAboutPgliteData(target: WarehouseTarget): void {
 }
 
 /** The embedded server is started on demand and left running; from here on it is just a server. */
-async function openEmbeddedServer(dir: string): Promise<Warehouse> {
+async function openEmbeddedServer(dir: string, poolSize?: number): Promise<Warehouse> {
   const { ensureEmbeddedServer } = await import('./embedded-server.js');
   const server = await ensureEmbeddedServer(dir);
   const relative = path.relative(process.cwd(), dir);
@@ -87,6 +89,7 @@ async function openEmbeddedServer(dir: string): Promise<Warehouse> {
   return openServer(
     server.url,
     `embedded PostgreSQL ${server.state.major} server in ${where} (${server.state.host}:${server.state.port})`,
+    poolSize,
   );
 }
 
@@ -99,7 +102,7 @@ function primitives(knex: Knex): Pick<Warehouse, 'query' | 'withConnection' | 't
   };
 }
 
-async function openServer(url: string, description = maskUrl(url)): Promise<Warehouse> {
+async function openServer(url: string, description = maskUrl(url), poolSize = 5): Promise<Warehouse> {
   const [{ default: knexFactory }, { default: pg }] = await Promise.all([import('knex'), import('pg')]);
   pgTypes = pg.types;
   const knex = knexFactory({
@@ -110,7 +113,7 @@ async function openServer(url: string, description = maskUrl(url)): Promise<Ware
       options: '-c TimeZone=UTC',
       types: { getTypeParser: getServerTypeParser },
     } as Knex.PgConnectionConfig,
-    pool: { min: 0, max: 5 },
+    pool: { min: 0, max: poolSize },
     log: knexLog,
   });
   const own = primitives(knex);

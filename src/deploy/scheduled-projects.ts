@@ -37,7 +37,7 @@ export async function loadScheduledProjects(
     const settings = { home: config.paths.home, overrides: config.settings.projects[ref.name] };
     const parameters = await loadProjectParameters(ref, settings);
     if (!parameters.schedule) continue;
-    const tasks = options.withTasks ? (await loadProject(ref, settings)).factory.tasks : null;
+    const tasks = options.withTasks ? (await loadProject(ref, settings)).plan.map((p) => p.task) : null;
     scheduled.push({ ref, parameters, schedule: parameters.schedule.trim(), tasks });
   }
   return scheduled;

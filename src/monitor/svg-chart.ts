@@ -72,9 +72,14 @@ export interface Span {
   end: Date | null;
   className: string;
   title: string;
+  /** Spans of a task group: a heading row with this name goes before the first of them. (Default: none) */
+  group?: string | null;
 }
 
-/** A Gantt-like timeline: one row per span, positioned on the time between the earliest start and `until`. */
+/**
+ * A Gantt-like timeline: one row per span, positioned on the time between the earliest start and `until`;
+ * a heading row before the spans of each group.
+ */
 export function timeline(spans: Span[], until: Date): SafeHtml {
   if (spans.length === 0) return html`<p class="muted">no task attempts recorded</p>`;
   const width = 960;
@@ -84,12 +89,21 @@ export function timeline(spans: Span[], until: Date): SafeHtml {
   const to = Math.max(until.getTime(), ...spans.map((s) => (s.end ?? until).getTime()));
   const total = Math.max(1, to - from);
   const plot = width - labelWidth - 12;
-  const height = spans.length * rowHeight + 8;
+  const headings = new Set(spans.flatMap((s, i) => (s.group && s.group !== spans[i - 1]?.group ? [i] : [])));
+  const height = (spans.length + headings.size) * rowHeight + 8;
+  let row = 0;
   const rows = spans.map((span, i) => {
+    const heading = headings.has(i)
+      ? html`<text class="axis group" x="8" y="${4 + row++ * rowHeight + 15}" font-weight="bold"
+          >${span.group}</text
+        >`
+      : html``;
+    const y = 4 + row++ * rowHeight;
     const x = labelWidth + ((span.start.getTime() - from) / total) * plot;
     const w = Math.max(2, (((span.end ?? until).getTime() - span.start.getTime()) / total) * plot);
-    const y = 4 + i * rowHeight;
-    return html`<text class="axis" x="${labelWidth - 6}" y="${y + 15}" text-anchor="end">${span.label}</text>
+    return html`${heading}<text class="axis" x="${labelWidth - 6}" y="${y + 15}" text-anchor="end"
+        >${span.label}</text
+      >
       <rect
         class="${span.className}"
         x="${x.toFixed(1)}"

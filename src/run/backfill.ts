@@ -4,6 +4,7 @@ import { planCheckContext, validatePlan } from '../core/plan-validation.js';
 import { findProject, loadProject, type LoadedProject } from '../core/project-loader.js';
 import type { LoadType } from '../core/types.js';
 import type { Warehouse } from '../db/connection.js';
+import { warehousePoolSize } from '../core/parallelism.js';
 import { redactText } from '../logging/redact.js';
 import { loadEmailSettings } from '../notify/email-settings.js';
 import {
@@ -86,19 +87,27 @@ export async function runBackfill(
   };
 
   // one session for every window: no ordinary run of the project interleaves with the backfill
-  return withRunSession(config, ref.name, { command: `backfill ${ref.name}` }, async (session) => {
-    const { warehouse } = session;
-    const { backfillId, resumed } = await openBackfill(warehouse, key, planned, request, print);
-    const windows = await listBackfillWindows(warehouse, backfillId);
-    const status = await runWindows({ request, config, project, session, backfillId, windows, key, print });
-    return {
-      backfillId,
-      resumed,
-      status,
-      windows: await listBackfillWindows(warehouse, backfillId),
-      exitCode: status === 'success' ? EXIT.success : EXIT.runFailed,
-    };
-  });
+  return withRunSession(
+    config,
+    ref.name,
+    {
+      command: `backfill ${ref.name}`,
+      poolSize: warehousePoolSize(project.parameters.maxParallelTasks),
+    },
+    async (session) => {
+      const { warehouse } = session;
+      const { backfillId, resumed } = await openBackfill(warehouse, key, planned, request, print);
+      const windows = await listBackfillWindows(warehouse, backfillId);
+      const status = await runWindows({ request, config, project, session, backfillId, windows, key, print });
+      return {
+        backfillId,
+        resumed,
+        status,
+        windows: await listBackfillWindows(warehouse, backfillId),
+        exitCode: status === 'success' ? EXIT.success : EXIT.runFailed,
+      };
+    },
+  );
 }
 
 /** Continues the earlier backfill with the same arguments when it did not finish; otherwise starts a new one. */
@@ -253,6 +262,7 @@ async function runWindow(
       session,
       window: loadWindow,
       selected: undefined,
+      parallel: project.parameters.maxParallelTasks,
       email,
       console: input.request.console ?? false,
       // recovered when the session opened, before the backfill's first window

@@ -30,6 +30,8 @@ export interface ExecuteInput {
   window: LoadWindow;
   /** The tasks `--tasks` selects. (Default: every task) */
   selected: Set<string> | undefined;
+  /** How many ready tasks run at once. */
+  parallel: number;
   /** Null with `--no-email`. */
   email: EmailSettings | null;
   /** Human-readable log lines on the console. */
@@ -73,6 +75,7 @@ export async function executeRun(input: ExecuteInput): Promise<RunReport> {
     runId: run.runId,
     window: input.window,
     selected: input.selected,
+    parallel: input.parallel,
     log,
     guard,
     output,

@@ -21,6 +21,8 @@ export interface TasksInput {
   runId: number;
   window: LoadWindow;
   selected: Set<string> | undefined;
+  /** How many ready tasks run at once (maxParallelTasks or --parallel). */
+  parallel: number;
   log: Logger;
   guard: RunGuard;
   output: OutputWriter;
@@ -74,6 +76,7 @@ export async function executeTasks(input: TasksInput): Promise<TasksOutcome> {
       project: parameters,
       plan: project.plan,
       ...(input.selected ? { selected: input.selected } : {}),
+      maxParallel: input.parallel,
       log,
       interrupt: guard.signal,
       hooks: auditHooks(input, base),
@@ -99,7 +102,7 @@ function auditHooks(input: TasksInput, base: ContextBase): RunnerHooks {
       return insertAttempt(warehouse, { runId, task, attempt, status: 'running' });
     },
     attemptEnded: (task, attempt, status, counts, message) => {
-      guard.attemptEnded();
+      guard.attemptEnded(task, attempt);
       return finishAttempt(warehouse, {
         runId,
         task,

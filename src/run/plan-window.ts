@@ -1,6 +1,5 @@
 import { auditExists, lastSuccessfulRun } from '../audit/run-store.js';
 import { computeWindow } from '../audit/window.js';
-import { UsageError } from '../core/errors.js';
 import type { LoadedProject } from '../core/project-loader.js';
 import type { LoadType, LoadWindow } from '../core/types.js';
 import type { Warehouse } from '../db/connection.js';
@@ -42,19 +41,6 @@ export async function planWindow(
     ...(request.startDate ? { startOverride: request.startDate } : {}),
     ...(request.endDate ? { endOverride: request.endDate } : {}),
   });
-}
-
-/** The tasks `--tasks` names, checked against the factory; undefined when every task runs. */
-export function selectTasks(project: LoadedProject, tasks: string[] | undefined): Set<string> | undefined {
-  if (!tasks || tasks.length === 0) return undefined;
-  const known = project.plan.map((p) => p.task.name);
-  const unknown = tasks.filter((t) => !known.includes(t));
-  if (unknown.length) {
-    throw new UsageError(
-      `--tasks: unknown task(s) ${unknown.join(', ')} in project '${project.ref.name}'. Tasks: ${known.join(', ')}`,
-    );
-  }
-  return new Set(tasks);
 }
 
 /** The dependencies of a selected task that `--tasks` leaves out: it runs without them. */

@@ -17,9 +17,10 @@ export interface RunGuard {
   signal: AbortSignal;
   /** Ends the run with this cause (the first cause wins). */
   fail(cause: Error): void;
-  /** The attempt that is running: named in messages about stray errors, watched for a blocked event loop. */
+  /** The attempts that are running (several with parallel tasks): named in messages about stray errors,
+   * watched for a blocked event loop. */
   attemptStarted(task: string, attempt: number, timeoutMs: number | undefined): void;
-  attemptEnded(): void;
+  attemptEnded(task: string, attempt: number): void;
   /** Removes the process handlers and stops the heartbeat. */
   stop(): void;
 }
@@ -39,10 +40,10 @@ export interface RunGuardOptions {
 class UnhandledTaskError extends DwhError {
   constructor(
     kind: 'unhandled promise rejection' | 'uncaught exception',
-    task: string | null,
+    tasks: readonly string[],
     reason: unknown,
   ) {
-    super('UNHANDLED', `${kind}${task ? ` in task '${task}'` : ''}: ${errorMessage(reason)}`, {
+    super('UNHANDLED', `${kind}${runningTasks(tasks)}: ${errorMessage(reason)}`, {
       cause: reason,
       exitCode: EXIT.runFailed,
     });
@@ -62,11 +63,21 @@ export class RunLogError extends DwhError {
   }
 }
 
+/** The tasks a stray error may come from: ` in task 'a'`, ` in one of the tasks 'a', 'b'`, or nothing. */
+function runningTasks(tasks: readonly string[]): string {
+  if (tasks.length === 0) return '';
+  if (tasks.length === 1) return ` in task '${tasks[0]}'`;
+  return ` in one of the tasks ${tasks.map((t) => `'${t}'`).join(', ')}`;
+}
+
 const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
 export function guardRun(options: RunGuardOptions): RunGuard {
   const controller = new AbortController();
-  let task: string | null = null;
+  // attempt key → task, in start order; the last ended attempt stays named until another starts
+  const running = new Map<string, string>();
+  let lastTask: string | null = null;
+  const suspects = () => (running.size ? [...new Set(running.values())] : lastTask ? [lastTask] : []);
   const warn = (message: string) => options.log()?.warn(message);
   const fail = (cause: Error) => {
     if (controller.signal.aborted) return;
@@ -79,8 +90,9 @@ export function guardRun(options: RunGuardOptions): RunGuard {
     fail(new DwhError('INTERRUPTED', `received ${signal}`, { exitCode: EXIT.runFailed }));
   };
   const onRejection = (reason: unknown) =>
-    fail(new UnhandledTaskError('unhandled promise rejection', task, reason));
-  const onException = (error: unknown) => fail(new UnhandledTaskError('uncaught exception', task, error));
+    fail(new UnhandledTaskError('unhandled promise rejection', suspects(), reason));
+  const onException = (error: unknown) =>
+    fail(new UnhandledTaskError('uncaught exception', suspects(), error));
   for (const signal of SIGNALS) process.on(signal, onSignal);
   process.on('unhandledRejection', onRejection);
   process.on('uncaughtException', onException);
@@ -114,10 +126,14 @@ export function guardRun(options: RunGuardOptions): RunGuard {
     signal: controller.signal,
     fail,
     attemptStarted(name, attempt, timeoutMs) {
-      task = name;
+      running.set(`${name}#${attempt}`, name);
+      lastTask = name;
       watchdog.attemptStarted(name, attempt, timeoutMs);
     },
-    attemptEnded: () => watchdog.attemptEnded(),
+    attemptEnded(name, attempt) {
+      running.delete(`${name}#${attempt}`);
+      watchdog.attemptEnded(name, attempt);
+    },
     stop() {
       watchdog.stop();
       clearInterval(beat);

@@ -8,7 +8,9 @@ import { openWarehouse, warehouseTarget } from '../db/connection.js';
 import { redactText } from '../logging/redact.js';
 import { loadEmailSettings } from '../notify/email-settings.js';
 import { executeRun } from './execute-run.js';
-import { planWindow, selectTasks, type WindowRequest } from './plan-window.js';
+import { planWindow, type WindowRequest } from './plan-window.js';
+import { parseParallel, warehousePoolSize } from '../core/parallelism.js';
+import { selectTasks } from '../core/task-groups.js';
 import type { Printer, RunReport } from './run-report.js';
 import { withRunSession } from './run-session.js';
 
@@ -21,8 +23,10 @@ export interface RunRequest {
   startDate?: Date;
   endDate?: Date;
   environment?: string;
-  /** Only these tasks run (`--tasks a,b`). */
+  /** Only these tasks run (`--tasks a,b`); a group name selects all its tasks. */
   tasks?: string[];
+  /** How many ready tasks run at once (`--parallel N`). (Default: the project's maxParallelTasks) */
+  parallel?: number;
   dryRun?: boolean;
   /** Human-readable log lines on the console. (Default: true) */
   console?: boolean;
@@ -58,7 +62,11 @@ export async function runProject(request: RunRequest, printer: Printer = () => {
   });
   // options, mappings, validation.yaml and connectors named by the tasks: exit 2 before anything is written
   validatePlan(project, planCheckContext(config, ref.dir));
-  const selected = selectTasks(project, request.tasks);
+  const selected = request.tasks?.length
+    ? selectTasks(project.plan, request.tasks, project.ref.name)
+    : undefined;
+  const parallel =
+    request.parallel === undefined ? project.parameters.maxParallelTasks : parseParallel(request.parallel);
   // a bad smtp/recipients section stops the run before it starts, not after its work is done
   const email = request.email === false ? null : loadEmailSettings(config);
   const windowRequest = windowRequestOf(request, request.loadType ?? project.parameters.loadType);
@@ -66,6 +74,7 @@ export async function runProject(request: RunRequest, printer: Printer = () => {
   const options = {
     command: `run ${ref.name}`,
     onWait: print,
+    poolSize: warehousePoolSize(parallel),
     ...(request.waitForLockMs === undefined ? {} : { waitForLockMs: request.waitForLockMs }),
   };
   return withRunSession(config, ref.name, options, async (session) => {
@@ -76,6 +85,7 @@ export async function runProject(request: RunRequest, printer: Printer = () => {
       session,
       window,
       selected,
+      parallel,
       email,
       console: request.console !== false,
       crashed: session.crashed,

@@ -24,6 +24,8 @@ export interface RunSessionOptions {
   waitForLockMs?: number;
   /** Told when a crashed-looking run still has a fresh heartbeat and is waited for. (Default: not told) */
   onWait?: Printer;
+  /** Connections of the warehouse pool: parallel tasks each hold one (see core/parallelism.ts). (Default: 5) */
+  poolSize?: number;
 }
 
 /**
@@ -37,7 +39,11 @@ export async function withRunSession<T>(
   options: RunSessionOptions,
   fn: (session: RunSession) => Promise<T>,
 ): Promise<T> {
-  const warehouse = await openWarehouse({ ...warehouseTarget(config), command: options.command });
+  const warehouse = await openWarehouse({
+    ...warehouseTarget(config),
+    command: options.command,
+    ...(options.poolSize === undefined ? {} : { poolSize: options.poolSize }),
+  });
   let lock: RunLock | null = null;
   try {
     await migrate(warehouse);

@@ -15,8 +15,9 @@ import { blockedRunStatements } from '../audit/run-store.js';
  * start of the project marks the run `crashed` (crash recovery).
  */
 export interface RunWatchdog {
+  /** Watched while running (several attempts may run at once); one without a timeout is not watched. */
   attemptStarted(task: string, attempt: number, timeoutMs: number | undefined): void;
-  attemptEnded(): void;
+  attemptEnded(task: string, attempt: number): void;
   stop(): void;
 }
 
@@ -58,11 +59,12 @@ export function startRunWatchdog(options: RunWatchdogOptions): RunWatchdog {
   ping.unref();
   return {
     attemptStarted(task, attempt, timeoutMs) {
-      if (timeoutMs === undefined) return worker.postMessage(null);
+      if (timeoutMs === undefined) return;
       const message =
         `blocked the event loop past its timeout of ${timeoutMs} ms and ${graceMs} ms of grace ` +
         `(attempt ${attempt}): the watchdog stopped the process`;
       worker.postMessage({
+        key: `${task}#${attempt}`,
         task,
         attempt,
         deadline: Date.now() + timeoutMs + graceMs,
@@ -70,7 +72,7 @@ export function startRunWatchdog(options: RunWatchdogOptions): RunWatchdog {
         statements: options.url ? blockedRunStatements({ runId: options.runId, task, attempt }, message) : [],
       });
     },
-    attemptEnded: () => worker.postMessage(null),
+    attemptEnded: (task, attempt) => worker.postMessage({ key: `${task}#${attempt}`, ended: true }),
     stop() {
       clearInterval(ping);
       void worker.terminate();
@@ -83,11 +85,14 @@ const WORKER_SOURCE = `
 const { workerData, parentPort } = require('node:worker_threads');
 const fs = require('node:fs');
 const { counter, graceMs, pingMs, url, pgPath, logFile, bindings } = workerData;
-let current = null;
+const watched = new Map();
 let seen = Atomics.load(counter, 0);
 let movedAt = Date.now();
 let firing = false;
-parentPort.on('message', (message) => { current = message; });
+parentPort.on('message', (message) => {
+  if (message.ended) watched.delete(message.key);
+  else watched.set(message.key, message);
+});
 
 async function fire(attempt) {
   firing = true;
@@ -116,7 +121,10 @@ setInterval(() => {
   const now = Date.now();
   const value = Atomics.load(counter, 0);
   if (value !== seen) { seen = value; movedAt = now; }
-  if (firing || !current) return;
-  if (now > current.deadline && now - movedAt > Math.max(graceMs, 5 * pingMs)) void fire(current);
+  if (firing || now - movedAt <= Math.max(graceMs, 5 * pingMs)) return;
+  let due = null;
+  for (const attempt of watched.values())
+    if (now > attempt.deadline && (!due || attempt.deadline < due.deadline)) due = attempt;
+  if (due) void fire(due);
 }, pingMs);
 `;

@@ -49,6 +49,12 @@ export function createDimensionSql(spec: DimensionSpec, types: Map<string, strin
   ].join(', ');
   const unknownHash = `md5('')::uuid`;
   return [
+    // two dimensions created at once (parallel tasks) would race on the extension's catalog row: IF NOT
+    // EXISTS does not cover that, so the creation is serialised until the transaction ends
+    {
+      text: `SELECT pg_advisory_xact_lock(hashtextextended('dwh.create_extension.btree_gist', 0))`,
+      values: [],
+    },
     { text: 'CREATE EXTENSION IF NOT EXISTS btree_gist', values: [] },
     {
       text: `CREATE TABLE IF NOT EXISTS ${dim(spec)} (

@@ -3,7 +3,11 @@
  * the same run:
  * - per-task overhead = (run of N no-op tasks − run of 1 task) / (N − 1) − the cost of one task's own audit
  *   writes (insert + update of an etl_task_runs row, measured alone on the same database);
+ * - parallel tasks: 4 independent chains of 50 tasks that each sleep 20 ms, at --parallel 4: the tasks' wall
+ *   time (first start to last end, as recorded in etl_task_runs) against the ideal critical path, 50 × 20 ms
+ *   (target ≥ 0.9× of ideal);
  * - `dwh --help` against `node -e 0`.
+ * The per-task overhead is measured at --parallel 1, one task at a time.
  * Usage: npm run bench:runner [-- --tasks 200 --url postgres://…]  (server: --url or DWH_TEST_DATABASE_URL)
  */
 import { execFileSync } from 'node:child_process';
@@ -42,7 +46,38 @@ export default defineFactory(Array.from({ length: ${tasks} }, (_, i) => task('t'
   );
 }
 
-async function timeRun(project: string, env: Record<string, string>): Promise<number> {
+const CHAINS = 4;
+const CHAIN_LENGTH = 50;
+const SLEEP_MS = 20;
+
+/** Independent chains: the first task of each has no dependency, the others follow the one above. */
+function writeChainsProject(name: string): void {
+  const dir = path.join(root, 'projects', 'bench', name);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(
+    path.join(dir, 'parameters.ts'),
+    `import { defineProject } from 'dwh';
+export default defineProject({ name: '${name}', version: '1', target: { database: 'bench', table: 't' }, fullLoadStartDate: '2026-01-01' });
+`,
+  );
+  writeFileSync(
+    path.join(dir, 'factory.ts'),
+    `import { defineFactory, task } from 'dwh';
+const sleep = () => new Promise((resolve) => setTimeout(() => resolve({ records: 1 }), ${SLEEP_MS}));
+export default defineFactory(
+  Array.from({ length: ${CHAINS} }, (_, c) =>
+    Array.from({ length: ${CHAIN_LENGTH} }, (_, i) => task('c' + c + '_t' + i, sleep, i === 0 ? { dependsOn: [] } : {})),
+  ).flat(),
+);
+`,
+  );
+}
+
+async function timeRun(
+  project: string,
+  env: Record<string, string>,
+  parallel = 1,
+): Promise<{ ms: number; runId: number }> {
   const started = performance.now();
   const report = await runProject({
     project,
@@ -50,9 +85,25 @@ async function timeRun(project: string, env: Record<string, string>): Promise<nu
     env,
     loadType: 'F',
     endDate: new Date('2026-02-01T00:00:00Z'),
+    parallel,
   });
   if (report.status !== 'success') throw new Error(`${project} failed: ${report.error}`);
-  return performance.now() - started;
+  return { ms: performance.now() - started, runId: report.runId! };
+}
+
+/** First start to last end of the run's tasks, as recorded in etl_task_runs. */
+async function tasksWall(env: { url: string | null; pgliteDir: string }, runId: number): Promise<number> {
+  const warehouse = await openWarehouse({ ...env, engine: 'pglite', embeddedDir: '', command: 'bench' });
+  try {
+    const [row] = await warehouse.query<{ ms: number }>(
+      `select extract(epoch from max(ended_at) - min(started_at)) * 1000 as ms
+       from dwh.etl_task_runs where run_id = $1`,
+      [runId],
+    );
+    return Number(row!.ms);
+  } finally {
+    await warehouse.close();
+  }
 }
 
 async function auditWriteCost(
@@ -107,15 +158,27 @@ async function measure(label: string, url: string | null): Promise<void> {
   else env.DWH_DATABASE_ENGINE = 'pglite';
   // warm-up: migrations, module loading, the TS loader's cache
   await timeRun('bench_one', env);
-  const one = Math.min(await timeRun('bench_one', env), await timeRun('bench_one', env));
-  const many = Math.min(await timeRun('bench_many', env), await timeRun('bench_many', env));
+  const time = async (project: string) => (await timeRun(project, env)).ms;
+  const one = Math.min(await time('bench_one'), await time('bench_one'));
+  const many = Math.min(await time('bench_many'), await time('bench_many'));
   const audit = await auditWriteCost({ url, pgliteDir }, taskCount);
   const perTask = (many - one) / (taskCount - 1);
   const overhead = perTask - audit;
   console.log(
     `${label.padEnd(8)} run of ${taskCount} tasks ${many.toFixed(0)} ms, of 1 task ${one.toFixed(0)} ms → ` +
       `${perTask.toFixed(2)} ms per task; own audit writes ${audit.toFixed(2)} ms; ` +
-      `overhead beyond them ${overhead.toFixed(2)} ms per task (target < 5 ms; ratio to audit writes ${(perTask / audit).toFixed(2)}×)`,
+      `overhead beyond them ${overhead.toFixed(2)} ms per task at --parallel 1 (target < 5 ms; ratio to audit writes ${(perTask / audit).toFixed(2)}×)`,
+  );
+
+  const ideal = CHAIN_LENGTH * SLEEP_MS;
+  const walls: number[] = [];
+  for (let i = 0; i < 2; i++)
+    walls.push(await tasksWall({ url, pgliteDir }, (await timeRun('bench_chains', env, CHAINS)).runId));
+  const wall = Math.min(...walls);
+  console.log(
+    `${label.padEnd(8)} ${CHAINS} chains of ${CHAIN_LENGTH} tasks sleeping ${SLEEP_MS} ms at --parallel ${CHAINS}: ` +
+      `tasks' wall ${wall.toFixed(0)} ms, ideal critical path ${ideal} ms → ${(ideal / wall).toFixed(2)}× of ideal ` +
+      `(target ≥ 0.9×; one at a time would take ≥ ${CHAINS * ideal} ms)`,
   );
 }
 
@@ -137,6 +200,7 @@ function coldStart(args: string[], runs = 11): number {
 rmSync(root, { recursive: true, force: true });
 writeProject('bench_one', 1);
 writeProject('bench_many', taskCount);
+writeChainsProject('bench_chains');
 try {
   await measure('pglite', null);
   if (serverUrl) {

@@ -51,4 +51,29 @@ describe.each(targetKinds)('runner: a task that blocks the event loop (%s)', (ki
       expect(runs[1]!.attempts.map((a) => [a.task_name, a.status])).toEqual([['spin', 'failed']]);
     }
   });
+
+  it('watches every running attempt: a task without a timeout started beside does not hide the blocked one', async () => {
+    const started = Date.now();
+    const result = await runCli(['run', 'rs_spin_beside', '--end-date', '2026-02-01'], {
+      env,
+      timeoutMs: 45_000,
+    });
+    expect(Date.now() - started).toBeLessThan(45_000);
+    expect(result.code).not.toBe(0);
+    const message = "task 'spin' blocked the event loop past its timeout of 300 ms and 500 ms of grace";
+    expect(result.stderr).toContain(message);
+    if (kind !== 'pglite') {
+      const [run] = JSON.parse(
+        (await runCli(['runs', 'rs_spin_beside', '--json'], { env })).stdout,
+      ) as RunJson[];
+      expect(run!.status).toBe('failed');
+      const spin = run!.attempts.find((a) => a.task_name === 'spin');
+      expect([spin?.status, spin?.error_message]).toEqual([
+        'failed',
+        expect.stringContaining('blocked the event loop'),
+      ]);
+      // `idle` had started beside it
+      expect(run!.attempts.map((a) => a.task_name).sort()).toEqual(['idle', 'spin']);
+    }
+  });
 });

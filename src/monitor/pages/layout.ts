@@ -26,7 +26,7 @@ a { color:#1f5fbf; }
 .st-success { background:var(--ok); fill:var(--ok); } .st-failed { background:var(--fail); fill:var(--fail); }
 .st-crashed, .st-lost { background:var(--crash); fill:var(--crash); } .st-running { background:var(--run); fill:var(--run); }
 .st-up_for_retry { background:var(--retry); fill:var(--retry); } .st-upstream_failed { background:var(--up); fill:var(--up); }
-.st-disabled { background:var(--off); fill:var(--off); }
+.st-disabled, .st-skipped { background:var(--off); fill:var(--off); }
 .st-pass { background:var(--ok); } .st-warn { background:var(--warn); } .st-fail, .st-error { background:var(--fail); }
 .lt-on_time { background:var(--ok); } .lt-late, .lt-never_succeeded, .lt-invalid_schedule { background:var(--late); }
 .lt-waiting { background:var(--warn); } .lt-running { background:var(--run); } .lt-unscheduled { background:var(--off); }

@@ -1,11 +1,12 @@
 import type { DqResults } from '../dq-results.js';
 import { formatDuration } from '../../present/durations.js';
-import { href, html } from '../../present/html.js';
+import { href, html, type SafeHtml } from '../../present/html.js';
 import { formatInstant, formatWindow } from '../../present/instants.js';
 import { formatCount } from '../../present/numbers.js';
 import type { RunLogTail } from '../run-log-finder.js';
 import type { AttemptSummary, RunSummary } from '../run-history.js';
 import { timeline } from '../svg-chart.js';
+import { displayGroupOf, groupedOrder } from '../../core/task-groups.js';
 import { page, statusBadge } from './layout.js';
 
 export interface RunPageData {
@@ -16,7 +17,9 @@ export interface RunPageData {
 }
 
 export function renderRun(data: RunPageData, now: Date, warehouse: string): string {
-  const { run, attempts, dq, log } = data;
+  const { run, dq, log } = data;
+  // tasks of a group (`dims.customer`) together, under the group's heading
+  const attempts = groupedOrder(data.attempts, (a) => a.task);
   const failed = attempts.filter((a) => a.status === 'failed' || a.status === 'up_for_retry');
   const body = html`<h1>
       Run ${run.runId} of
@@ -59,7 +62,8 @@ export function renderRun(data: RunPageData, now: Date, warehouse: string): stri
     <h2>Task attempts</h2>
     ${timeline(
       attempts.map((a) => ({
-        label: a.attempt > 1 ? `${a.task} #${a.attempt}` : a.task,
+        label: a.attempt > 1 ? `${localName(a.task)} #${a.attempt}` : localName(a.task),
+        group: displayGroupOf(a.task),
         start: a.startedAt,
         end: a.endedAt,
         className: `st-${a.status}`,
@@ -82,7 +86,8 @@ export function renderRun(data: RunPageData, now: Date, warehouse: string): stri
               </tr>
             </thead>
             <tbody>
-              ${attempts.map(
+              ${withGroupHeadings(
+                attempts,
                 (a) =>
                   html`<tr data-task="${a.task}" data-status="${a.status}">
                     <td>${a.task}</td>
@@ -121,6 +126,21 @@ export function renderRun(data: RunPageData, now: Date, warehouse: string): stri
     },
     body,
   );
+}
+
+const localName = (task: string) => task.slice((displayGroupOf(task)?.length ?? -1) + 1);
+
+/** A heading row before the rows of each task group. */
+function withGroupHeadings(attempts: AttemptSummary[], row: (a: AttemptSummary) => SafeHtml): SafeHtml[] {
+  return attempts.map((a, i) => {
+    const group = displayGroupOf(a.task);
+    const previous = attempts[i - 1];
+    if (!group || (previous && displayGroupOf(previous.task) === group)) return row(a);
+    return html`<tr class="group-heading" data-group="${group}">
+        <th colspan="7">group ${group}</th>
+      </tr>
+      ${row(a)}`;
+  });
 }
 
 function renderDq(dq: DqResults) {
