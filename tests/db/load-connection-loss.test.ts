@@ -7,8 +7,21 @@ import { failure } from '../helpers/failure.js';
 import { loadContext } from '../helpers/load-context.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-databases.js';
 
-/** Ends the backend running the load's COPY, as an administrator's pg_terminate_backend would. */
+/**
+ * Ends the backend running the load's COPY, as an administrator's pg_terminate_backend would. The rows yielded so
+ * far may still sit in the client's buffers, so the COPY may not show in pg_stat_activity yet: look again for a
+ * while rather than once. Returns how many backends were ended.
+ */
 async function terminateCopy(url: string): Promise<number> {
+  for (let tries = 0; tries < 100; tries++) {
+    const ended = await terminateCopyOnce(url);
+    if (ended > 0) return ended;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return 0;
+}
+
+async function terminateCopyOnce(url: string): Promise<number> {
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
   try {
