@@ -5,6 +5,9 @@
  */
 export { defineProject, projectParametersSchema } from './core/define-project.js';
 export type { ProjectParameters, ProjectParametersInput } from './core/define-project.js';
+export type { ParamsOf } from './core/run-params.js';
+/** zod, for a project's run parameters (`params: z.object({...})`): the same copy dwh validates with. */
+export { z } from 'zod';
 export { defineFactory, partial, task } from './core/task.js';
 export { branch } from './core/branching.js';
 export type { BranchFunction, BranchOptions } from './core/branching.js';

@@ -3,6 +3,8 @@ import type { LoadType } from '../core/types.js';
 import { parseCliDate } from '../audit/window.js';
 import { UsageError } from '../core/errors.js';
 import { envOption } from './env-option.js';
+import { paramOption } from './param-option.js';
+import { parseParamOptions } from '../core/run-params.js';
 
 export function registerBackfill(program: Command): void {
   program
@@ -26,6 +28,7 @@ export function registerBackfill(program: Command): void {
     .option('--from-failed', 'continue the same backfill that stopped on a failed window')
     .option('--continue-on-failure', 'run the remaining windows after a failed one')
     .addOption(envOption())
+    .addOption(paramOption())
     .option('-v, --verbose', "show every run's log lines too (they are always in the log files)")
     .addHelpText(
       'after',
@@ -53,6 +56,7 @@ Examples:
           continueOnFailure: Boolean(options.continueOnFailure),
           ...(options.env ? { environment: options.env } : {}),
           console: Boolean(options.verbose),
+          ...(options.param ? { params: parseParamOptions(options.param) } : {}),
         },
         (line) => process.stdout.write(`${line}\n`),
       );
@@ -68,6 +72,8 @@ interface BackfillCliOptions {
   fromFailed?: boolean;
   continueOnFailure?: boolean;
   env?: string;
+  /** Every `--param name=value`, in order: given to every window's run. */
+  param?: string[];
   verbose?: boolean;
 }
 

@@ -3,6 +3,8 @@ import type { LoadType } from '../core/types.js';
 import { parseCliDate } from '../audit/window.js';
 import { UsageError } from '../core/errors.js';
 import { envOption } from './env-option.js';
+import { paramOption } from './param-option.js';
+import { parseParamOptions } from '../core/run-params.js';
 import { MAX_PARALLEL_TASKS, parseParallel } from '../core/parallelism.js';
 
 export function registerRun(program: Command): void {
@@ -33,6 +35,7 @@ export function registerRun(program: Command): void {
       '-p, --parallel <n>',
       `run up to n ready tasks at once, 1 to ${MAX_PARALLEL_TASKS}; 1 runs them one at a time (default: the project's maxParallelTasks, 4)`,
     )
+    .addOption(paramOption())
     .option('--dry-run', 'print the plan (order, window, disabled tasks) and write nothing')
     .option('--no-email', 'send no e-mail for this run (etl_runs.email_status records the skip)')
     .option(
@@ -47,6 +50,7 @@ Examples:
   dwh run examples/demo_sales -l F         full load from the project's fullLoadStartDate
   dwh run demo_sales -s 2026-10-01 -e 2026-10-08 --tasks transform_daily
   dwh run demo_sales --dry-run
+  dwh run demo_sales --param country=BE --param limit=10   run parameters, read by the tasks as ctx.params
   dwh run demo_sales --parallel 1          one task at a time, in the planned order
   dwh run demo_sales --wait 30m            from cron: an overlapping run waits for the previous one`,
     )
@@ -61,6 +65,7 @@ Examples:
           ...(options.env ? { environment: options.env } : {}),
           ...(options.tasks ? { tasks: splitList(options.tasks) } : {}),
           ...(options.parallel === undefined ? {} : { parallel: parseParallel(options.parallel) }),
+          ...(options.param ? { params: parseParamOptions(options.param) } : {}),
           dryRun: Boolean(options.dryRun),
           email: options.email !== false,
           ...(options.wait === undefined ? {} : { waitForLockMs: parseWait(options.wait) }),
@@ -78,6 +83,8 @@ interface RunCliOptions {
   env?: string;
   tasks?: string;
   parallel?: string;
+  /** Every `--param name=value`, in order. */
+  param?: string[];
   dryRun?: boolean;
   /** false with --no-email */
   email?: boolean;

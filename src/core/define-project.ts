@@ -3,6 +3,7 @@ import { emailAddressSchema } from './email-address.js';
 import { cronExpressionProblem } from './cron-expression.js';
 import { isCalendarDay, toUtcDate } from './dates.js';
 import { MAX_PARALLEL_TASKS } from './parallelism.js';
+import { isParamsSchema, type ParamsSchema } from './run-params.js';
 
 const identifier = z
   .string()
@@ -88,15 +89,24 @@ export const projectParametersSchema = z
         attachLog: z.boolean().optional(),
       })
       .default({ onSuccess: true, onFailure: true }),
+    /**
+     * Run parameters (`z.object({...})` with defaults): `dwh run --param name=value`, read as `ctx.params` (see
+     * core/run-params.ts). (Default: none; any --param is refused)
+     */
+    params: z
+      .custom<ParamsSchema>(isParamsSchema, 'must be a zod object schema: z.object({ ... })')
+      .optional(),
     /** Free-form settings for the project's own tasks. */
     settings: z.record(z.string(), z.unknown()).default({}),
   })
   .strict();
 
-export type ProjectParametersInput = z.input<typeof projectParametersSchema>;
+export type ProjectParametersInput = Omit<z.input<typeof projectParametersSchema>, 'params'> & {
+  params?: z.ZodObject;
+};
 export type ProjectParameters = z.output<typeof projectParametersSchema>;
 
 /** `export default defineProject({...})` in a project's parameters.ts. Validated when the project loads. */
-export function defineProject(parameters: ProjectParametersInput): ProjectParametersInput {
+export function defineProject<P extends ProjectParametersInput>(parameters: P): P {
   return parameters;
 }

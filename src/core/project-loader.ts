@@ -2,6 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { projectParametersSchema, type ProjectParameters } from './define-project.js';
 import { ConfigError, ProjectLoadError, ProjectNotFoundError, UsageError, errorMessage } from './errors.js';
+import { checkParamDefaults } from './run-params.js';
 import { planTasks, type PlannedTask } from './task-graph.js';
 import { importProjectModule } from './typescript-loader.js';
 import type { Factory } from './types.js';
@@ -112,6 +113,7 @@ export async function loadProjectParameters(
   if (parameters.name !== ref.name) {
     throw new ConfigError(shown, 'name', parameters.name, `must equal the project folder name '${ref.name}'`);
   }
+  if (parameters.params) checkParamDefaults(parameters.params, shown);
   return parameters;
 }
 

@@ -1,9 +1,23 @@
 import { markPartial } from './option-check.js';
-import type { Factory, FactoryEntry, TaskDefinition, TaskFunction, TaskOptions } from './types.js';
+import type {
+  Factory,
+  FactoryEntry,
+  TaskContext,
+  TaskDefinition,
+  TaskFunction,
+  TaskOptions,
+} from './types.js';
 
-/** Declares one task of a factory. */
-export function task(name: string, fn: TaskFunction<[]>, options: TaskOptions = {}): TaskDefinition {
-  return { kind: 'task', name, fn, options };
+/**
+ * Declares one task of a factory. The function may type its context's params
+ * (`(ctx: TaskContext<ParamsOf<typeof parameters>>) => …`); the run validated them against that schema.
+ */
+export function task<Params extends object = Record<string, unknown>>(
+  name: string,
+  fn: (ctx: TaskContext<Params>) => ReturnType<TaskFunction<[]>>,
+  options: TaskOptions = {},
+): TaskDefinition {
+  return { kind: 'task', name, fn: fn as TaskFunction<[]>, options };
 }
 
 /**

@@ -79,10 +79,15 @@ export interface SqlRunner {
   file<Row = Record<string, unknown>>(relativePath: string, params?: Record<string, unknown>): Promise<Row[]>;
 }
 
-/** What a task function receives as its first argument. */
-export interface TaskContext {
+/**
+ * What a task function receives as its first argument. `Params` types `ctx.params`:
+ * `(ctx: TaskContext<ParamsOf<typeof parameters>>) => …` (see core/run-params.ts).
+ */
+export interface TaskContext<Params extends object = Record<string, unknown>> {
   /** The project's resolved parameters. */
   project: ProjectParameters;
+  /** The run parameters: `--param name=value` (or `runProject({ params })`) parsed by parameters.ts `params`. */
+  params: Readonly<Params>;
   /** The project's folder (absolute). */
   projectDir: string;
   environment: string;

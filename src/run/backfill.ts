@@ -1,6 +1,7 @@
 import type { ResolvedConfig } from '../core/config.js';
 import { EXIT, UsageError, errorMessage, type ExitCode } from '../core/errors.js';
 import { planCheckContext, validatePlan } from '../core/plan-validation.js';
+import { projectRunParams } from '../core/run-params.js';
 import { findProject, loadProject, type LoadedProject } from '../core/project-loader.js';
 import type { LoadType } from '../core/types.js';
 import type { Warehouse } from '../db/connection.js';
@@ -47,6 +48,8 @@ export interface BackfillRequest {
   console?: boolean;
   env?: NodeJS.ProcessEnv;
   cwd?: string;
+  /** Run parameters given to every window's run (see RunRequest.params). (Default: the schema's defaults) */
+  params?: Readonly<Record<string, unknown>>;
 }
 
 export interface BackfillReport {
@@ -75,6 +78,7 @@ export async function runBackfill(
     overrides: config.settings.projects[ref.name],
   });
   validatePlan(project, planCheckContext(config, ref.dir));
+  const params = projectRunParams(project, request.params, config.paths.home);
   const loadDays = request.loadDays ?? 1;
   const planned = planBackfillWindows(request.startDate, request.endDate, loadDays);
   const key: BackfillKey = {
@@ -98,7 +102,17 @@ export async function runBackfill(
       const { warehouse } = session;
       const { backfillId, resumed } = await openBackfill(warehouse, key, planned, request, print);
       const windows = await listBackfillWindows(warehouse, backfillId);
-      const status = await runWindows({ request, config, project, session, backfillId, windows, key, print });
+      const status = await runWindows({
+        request,
+        config,
+        project,
+        session,
+        backfillId,
+        windows,
+        key,
+        print,
+        params,
+      });
       return {
         backfillId,
         resumed,
@@ -173,6 +187,8 @@ interface WindowsInput {
   windows: BackfillWindowRow[];
   key: BackfillKey;
   print: Printer;
+  /** The run parameters of every window, validated. */
+  params: Readonly<Record<string, unknown>>;
 }
 
 async function runWindows(input: WindowsInput): Promise<'success' | 'failed'> {
@@ -268,6 +284,7 @@ async function runWindow(
       // recovered when the session opened, before the backfill's first window
       crashed: [],
       backfillId: input.backfillId,
+      params: input.params,
     });
     return {
       status: report.status === 'success' ? 'success' : 'failed',

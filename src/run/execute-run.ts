@@ -5,6 +5,7 @@ import { finalKind, plannedScope, type RunKind, type RunScope } from '../audit/r
 import { heartbeatInterval } from '../audit/run-liveness.js';
 import { finishRun, insertRun, setEmailStatus } from '../audit/run-store.js';
 import type { ResolvedConfig } from '../core/config.js';
+import type { ProjectParameters } from '../core/define-project.js';
 import { EXIT, errorMessage } from '../core/errors.js';
 import { createOutputWriter, outputDir } from '../core/output.js';
 import type { LoadedProject } from '../core/project-loader.js';
@@ -40,6 +41,8 @@ export interface ExecuteInput {
   crashed: readonly number[];
   /** The backfill this run is a window of. (Default: none) */
   backfillId?: number;
+  /** The run parameters, validated (see core/run-params.ts); stored under `params` in etl_runs.parameters. */
+  params: Readonly<Record<string, unknown>>;
 }
 
 /** The run row as it was started. */
@@ -79,6 +82,7 @@ export async function executeRun(input: ExecuteInput): Promise<RunReport> {
     log,
     guard,
     output,
+    params: input.params,
   });
   const finished = await finishTheRun(input, run, outcome, log);
   const emailStatus = await notify(input, run, outcome, finished.status, log);
@@ -118,12 +122,25 @@ async function startRun(input: ExecuteInput): Promise<StartedRun> {
     targetDatabase: parameters.target.database,
     targetTable: `${parameters.target.schema}.${parameters.target.table}`,
     gitSha: sha,
-    parameters: redactValue(JSON.parse(JSON.stringify(parameters)) as Record<string, unknown>),
+    parameters: recordedParameters(parameters, input.params),
     scope,
     ...(input.backfillId === undefined ? {} : { backfillId: input.backfillId }),
   });
   session.lock.annotate(runId);
   return { runId, logFile, startedAt, gitSha: sha, factoryTasks, scope };
+}
+
+/**
+ * etl_runs.parameters: the project's parameters (without the params schema, which is code) and, when the
+ * project declares params, the run's values under `params`; secrets masked.
+ */
+function recordedParameters(
+  parameters: ProjectParameters,
+  params: Readonly<Record<string, unknown>>,
+): Record<string, unknown> {
+  const { params: schema, ...rest } = parameters;
+  const recorded = JSON.parse(JSON.stringify(rest)) as Record<string, unknown>;
+  return redactValue(schema ? { ...recorded, params } : recorded);
 }
 
 /** The run's guard (signals, heartbeat, lost lock) and its logger, with the run's first lines. */

@@ -26,6 +26,8 @@ export interface TasksInput {
   log: Logger;
   guard: RunGuard;
   output: OutputWriter;
+  /** The run parameters, validated. */
+  params: Readonly<Record<string, unknown>>;
 }
 
 /** How the tasks went: the runner's result, or the error that stopped the run before the runner returned. */
@@ -63,6 +65,7 @@ export async function executeTasks(input: TasksInput): Promise<TasksOutcome> {
       log.info(`alter_tables.sql: ${ddl.applied} statement(s) applied, ${ddl.skipped} already applied`);
     const base: ContextBase = {
       project: parameters,
+      params: input.params,
       projectDir: ref.dir,
       environment: config.environment,
       runId,

@@ -5,6 +5,7 @@ import { loadConfig } from '../core/config.js';
 import { EXIT, UsageError, WindowError, type ExitCode } from '../core/errors.js';
 import { createOutputWriter, outputDir } from '../core/output.js';
 import { findProject, loadProject, type LoadedProject } from '../core/project-loader.js';
+import { projectRunParams } from '../core/run-params.js';
 import { createTaskContext, type ContextBase } from './task-context.js';
 import type { LoadWindow, TaskContext } from '../core/types.js';
 import { openWarehouse, warehouseTarget, type Warehouse } from '../db/connection.js';
@@ -80,6 +81,8 @@ export async function runDq(request: DqRequest): Promise<DqReport> {
     });
     const base: ContextBase = {
       project: project.parameters,
+      // dq takes no --param: checks see the defaults
+      params: projectRunParams(project, {}, config.paths.home),
       projectDir: ref.dir,
       environment: config.environment,
       runId: NO_RUN_ID,

@@ -11,6 +11,7 @@ import { executeRun } from './execute-run.js';
 import { planWindow, type WindowRequest } from './plan-window.js';
 import { parseParallel, warehousePoolSize } from '../core/parallelism.js';
 import { selectTasks } from '../core/task-groups.js';
+import { projectRunParams } from '../core/run-params.js';
 import type { Printer, RunReport } from './run-report.js';
 import { withRunSession } from './run-session.js';
 
@@ -43,6 +44,11 @@ export interface RunRequest {
   waitForLockMs?: number;
   /** The backfill this run belongs to: recorded as etl_runs.backfill_id. (Default: none) */
   backfillId?: number;
+  /**
+   * Run parameters, parsed by the project's `params` schema (`--param name=value` gives strings); an unknown key
+   * or a bad value is a ConfigError (exit 2) before anything is written. (Default: the schema's defaults)
+   */
+  params?: Readonly<Record<string, unknown>>;
 }
 
 /**
@@ -62,6 +68,7 @@ export async function runProject(request: RunRequest, printer: Printer = () => {
   });
   // options, mappings, validation.yaml and connectors named by the tasks: exit 2 before anything is written
   validatePlan(project, planCheckContext(config, ref.dir));
+  const params = projectRunParams(project, request.params, config.paths.home);
   const selected = request.tasks?.length
     ? selectTasks(project.plan, request.tasks, project.ref.name)
     : undefined;
@@ -89,6 +96,7 @@ export async function runProject(request: RunRequest, printer: Printer = () => {
       email,
       console: request.console !== false,
       crashed: session.crashed,
+      params,
       ...(request.backfillId === undefined ? {} : { backfillId: request.backfillId }),
     });
   });

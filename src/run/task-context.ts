@@ -14,6 +14,8 @@ import { windowParams } from '../core/window-params.js';
 
 export interface ContextBase {
   project: ProjectParameters;
+  /** The run parameters, validated (see core/run-params.ts). */
+  params: Readonly<Record<string, unknown>>;
   projectDir: string;
   environment: string;
   runId: number;
@@ -37,6 +39,7 @@ export function createTaskContext(
   const fence = createAttemptFence(task, attempt, signal, log);
   return {
     project: base.project,
+    params: base.params,
     projectDir: base.projectDir,
     environment: base.environment,
     runId: base.runId,
