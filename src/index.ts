@@ -6,6 +6,7 @@
 export { defineProject, projectParametersSchema } from './core/define-project.js';
 export type { ProjectParameters, ProjectParametersInput } from './core/define-project.js';
 export type { ParamsOf } from './core/run-params.js';
+export { MAX_VALUE_BYTES } from './core/task-values.js';
 /** zod, for a project's run parameters (`params: z.object({...})`): the same copy dwh validates with. */
 export { z } from 'zod';
 export { defineFactory, partial, task } from './core/task.js';

@@ -14,6 +14,8 @@ export interface AttemptRow {
   error_message: string | null;
   records: number;
   rejected: number;
+  /** The successful attempt's `{ value }` (JSON, masked), else null (see core/task-values.ts). */
+  value: unknown;
 }
 
 /** The task, run and number that identify one attempt. */
@@ -43,11 +45,14 @@ export async function finishAttempt(
     records: number;
     /** (Default: 0) */
     rejected?: number;
+    /** The `{ value }` of a successful attempt, JSON-checked and masked. (Default: none, null) */
+    value?: unknown;
     errorMessage: string | null;
   },
 ): Promise<void> {
   await warehouse.query(
-    `update dwh.etl_task_runs set status = $4, records = $5, rejected = $6, error_message = $7, ended_at = now()
+    `update dwh.etl_task_runs set status = $4, records = $5, rejected = $6, error_message = $7, ended_at = now(),
+       value = $8::jsonb
      where run_id = $1 and task_name = $2 and attempt = $3`,
     [
       attempt.runId,
@@ -57,6 +62,8 @@ export async function finishAttempt(
       attempt.records,
       attempt.rejected ?? 0,
       attempt.errorMessage,
+      // as text: the driver would send an array as a PostgreSQL array, not JSON
+      'value' in attempt ? JSON.stringify(attempt.value) : null,
     ],
   );
 }

@@ -9,6 +9,7 @@ import type { PlannedTask } from './task-graph.js';
 import { NameResolver } from './task-groups.js';
 import { newOutcome, type TaskOutcome } from './task-outcome.js';
 import { maxDate, minDate } from './task-report.js';
+import { upstreamReader } from './task-values.js';
 
 export type { RunnerHooks } from './task-attempts.js';
 export type { TaskOutcome } from './task-outcome.js';
@@ -94,6 +95,7 @@ export async function runTasks(options: RunnerOptions): Promise<RunnerResult> {
       sleep: options.sleep ?? abortableSleep,
       outcome,
       follow: (returned) => followedTasks(planned, returned, queue.directDownstreamOf(name), resolver),
+      upstream: upstreamReader(plan, resolver, outcomes, name),
     }).then(
       ({ reported, follow, stopped }) => {
         if (stopped && stop.signal.reason instanceof FailFastError) abortedByFailFast.add(name);

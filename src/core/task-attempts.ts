@@ -5,6 +5,7 @@ import { classifyError } from './retry-class.js';
 import { resolveRetryPolicy, retryDelay } from './retry-policy.js';
 import type { PlannedTask } from './task-graph.js';
 import type { TaskOutcome } from './task-outcome.js';
+import { checkTaskValue } from './task-values.js';
 import { emptyReport, mergeReport, type Reported } from './task-report.js';
 import type { AttemptStatus, TaskContext, TaskResult } from './types.js';
 
@@ -12,6 +13,8 @@ import type { AttemptStatus, TaskContext, TaskResult } from './types.js';
 interface AttemptCounts {
   records: number;
   rejected: number;
+  /** The successful attempt's `{ value }`, checked to be JSON; absent when there is none. */
+  value?: unknown;
 }
 
 /** What the runner needs from the run around it: audit writes and the context of an attempt. */
@@ -35,6 +38,7 @@ export interface RunnerHooks {
     attempt: number,
     signal: AbortSignal,
     report: (result: TaskResult) => void,
+    upstream: (task: string) => unknown,
   ): TaskContext;
 }
 
@@ -50,6 +54,8 @@ export interface TaskRunInput {
   outcome: TaskOutcome;
   /** For a branch: the tasks it follows, read from what its function returned (throws when it may not). */
   follow: (returned: unknown) => string[];
+  /** `ctx.upstream(name)` of this task (see task-values.ts). */
+  upstream: (task: string) => unknown;
 }
 
 export interface TaskRunResult {
@@ -92,17 +98,21 @@ async function attempts(input: TaskRunInput): Promise<TaskRunResult> {
     attemptLog.info(attempt === 1 ? 'started' : `started (attempt ${attempt} of ${policy.retries + 1})`);
     const attemptStart = Date.now();
     try {
-      const ctx = hooks.context(task.name, attempt, controller.signal, report);
+      const ctx = hooks.context(task.name, attempt, controller.signal, report, input.upstream);
       const returned = await runAttempt(() => task.fn(ctx), controller, task.name, timeoutMs);
       const follow = task.branch ? input.follow(returned) : null;
       // through the context, so the run sees returned results as it sees ctx.report() calls
       if (!task.branch && returned) ctx.report(returned);
+      // a value that cannot be stored fails the attempt (not retried)
+      if (reported.hasValue) checkTaskValue(task.name, reported.value);
+      outcome.value = reported.hasValue ? reported.value : undefined;
       outcome.warnings = reported.warnings;
       outcome.status = 'success';
       outcome.records = reported.records;
       outcome.byTable = reported.byTable;
       outcome.rejected = reported.rejected;
-      await hooks.attemptEnded(task.name, attempt, 'success', counts(reported), null);
+      const stored = reported.hasValue ? { ...counts(reported), value: reported.value } : counts(reported);
+      await hooks.attemptEnded(task.name, attempt, 'success', stored, null);
       const followed = follow ? `; follows ${follow.join(', ') || 'no task'}` : '';
       const records = reported.records ? `, ${reported.records} records` : '';
       attemptLog.info(`success in ${Date.now() - attemptStart} ms${records}${followed}`);

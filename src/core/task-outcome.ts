@@ -26,6 +26,8 @@ export interface TaskOutcome {
   errorDetail: string | null;
   /** Why a `skipped` task was skipped, and whether that leaves the run complete; null otherwise. */
   skip?: TaskSkip | null;
+  /** The `{ value }` of the successful attempt, for `ctx.upstream` (see task-values.ts). */
+  value?: unknown;
 }
 
 export function newOutcome(name: string, description: string | undefined): TaskOutcome {

@@ -14,6 +14,9 @@ export interface Reported {
   skipDownstream: boolean;
   /** `{ nothingToDo: true }` with it: the skip loses no data. */
   nothingToDo: boolean;
+  /** `{ value }`, the last one reported; `hasValue` tells an undefined value from none. */
+  value: unknown;
+  hasValue: boolean;
 }
 
 export function emptyReport(): Reported {
@@ -26,6 +29,8 @@ export function emptyReport(): Reported {
     byTable: {},
     skipDownstream: false,
     nothingToDo: false,
+    value: undefined,
+    hasValue: false,
   };
 }
 
@@ -77,6 +82,10 @@ export function mergeReport(into: Reported, result: TaskResult, task: string): v
   if (result.skipDownstream) {
     into.skipDownstream = true;
     into.nothingToDo = result.nothingToDo === true;
+  }
+  if ('value' in result) {
+    into.value = result.value;
+    into.hasValue = true;
   }
   for (const warning of result.warnings ?? []) into.warnings.push(String(warning));
   into.min = minDate(into.min, toDate(result.dataMinDate, 'dataMinDate', task));

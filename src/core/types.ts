@@ -49,6 +49,11 @@ export interface TaskResult {
    * lose no data and the run counts as complete for the watermark. (Default: false)
    */
   nothingToDo?: boolean;
+  /**
+   * A result for the tasks downstream (`ctx.upstream('this_task')`): JSON, at most 64 KiB as JSON text, stored
+   * masked in etl_task_runs.value (see core/task-values.ts). Only the succeeding attempt's value counts.
+   */
+  value?: unknown;
 }
 
 /** Run statuses as stored in `etl_runs.status`. */
@@ -102,6 +107,11 @@ export interface TaskContext<Params extends object = Record<string, unknown>> {
   signal: AbortSignal;
   report(result: TaskResult): void;
   output: OutputWriter;
+  /**
+   * The value a task this one depends on (directly or through others) returned as `{ value }`; undefined when
+   * it returned none. Throws for any other task, a group, or an upstream task that did not succeed.
+   */
+  upstream<Value = unknown>(task: string): Value;
   /** A source from the `connectors:` section of config/dwh.yaml, opened on first use, closed when the run ends. */
   connector(name: string): Promise<Connector>;
 }

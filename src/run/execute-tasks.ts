@@ -10,7 +10,7 @@ import type { LoadedProject } from '../core/project-loader.js';
 import { runTasks, type RunnerHooks, type RunnerResult } from '../core/runner.js';
 import type { LoadWindow } from '../core/types.js';
 import type { Warehouse } from '../db/connection.js';
-import { redactText } from '../logging/redact.js';
+import { redactText, redactValue } from '../logging/redact.js';
 import type { RunGuard } from './run-guard.js';
 import { createTaskContext, type ContextBase } from './task-context.js';
 
@@ -113,11 +113,13 @@ function auditHooks(input: TasksInput, base: ContextBase): RunnerHooks {
         status,
         records: counts.records,
         rejected: counts.rejected,
+        ...('value' in counts ? { value: redactValue(counts.value) } : {}),
         errorMessage: message && redactText(message),
       });
     },
     taskSkipped: (task, status, reason) =>
       insertAttempt(warehouse, { runId, task, attempt: 1, status, errorMessage: reason }),
-    context: (task, attempt, signal, report) => createTaskContext(base, task, attempt, signal, report),
+    context: (task, attempt, signal, report, upstream) =>
+      createTaskContext(base, task, attempt, signal, report, upstream),
   };
 }

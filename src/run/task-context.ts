@@ -33,6 +33,9 @@ export function createTaskContext(
   attempt: number,
   signal: AbortSignal,
   report: (result: TaskResult) => void,
+  upstream: (task: string) => unknown = () => {
+    throw new Error('ctx.upstream: there are no upstream tasks here');
+  },
 ): TaskContext {
   const log = base.log.child({ task, attempt });
   // after the attempt ends (its signal aborts), nothing of this ctx may touch the warehouse or the run again
@@ -55,6 +58,7 @@ export function createTaskContext(
       report(result);
     }),
     output: base.output,
+    upstream: <Value>(name: string) => upstream(name) as Value,
     connector: async (name) => {
       fence.check(`ctx.connector('${name}')`);
       if (!base.connectors) throw new Error(`ctx.connector('${name}'): connectors are not available here`);
