@@ -1,8 +1,6 @@
 import type { ResolvedConfig } from '../core/config.js';
 import { EXIT, UsageError, errorMessage, type ExitCode } from '../core/errors.js';
-import { planCheckContext, validatePlan } from '../core/plan-validation.js';
-import { projectRunParams } from '../core/run-params.js';
-import { findProject, loadProject, type LoadedProject } from '../core/project-loader.js';
+import type { LoadedProject } from '../core/project-loader.js';
 import type { LoadType } from '../core/types.js';
 import type { Warehouse } from '../db/connection.js';
 import { warehousePoolSize } from '../core/parallelism.js';
@@ -25,7 +23,7 @@ import { formatShortDuration as formatDuration } from '../present/durations.js';
 import { planBackfillWindows } from './backfill-windows.js';
 import { executeRun } from './execute-run.js';
 import { planWindow } from './plan-window.js';
-import { loadRunConfig } from './run-project.js';
+import { loadRunProject } from './run-project.js';
 import type { Printer } from './run-report.js';
 import { withRunSession, type RunSession } from './run-session.js';
 
@@ -71,14 +69,10 @@ export async function runBackfill(
   request: BackfillRequest,
   print: Printer = () => {},
 ): Promise<BackfillReport> {
-  const config = loadRunConfig({ ...request, env: request.env ?? process.env });
-  const ref = findProject(config.paths.projectsDir, request.project);
-  const project = await loadProject(ref, {
-    home: config.paths.home,
-    overrides: config.settings.projects[ref.name],
+  const { config, ref, project, params } = await loadRunProject({
+    ...request,
+    env: request.env ?? process.env,
   });
-  validatePlan(project, planCheckContext(config, ref.dir));
-  const params = projectRunParams(project, request.params, config.paths.home);
   const loadDays = request.loadDays ?? 1;
   const planned = planBackfillWindows(request.startDate, request.endDate, loadDays);
   const key: BackfillKey = {

@@ -60,15 +60,7 @@ export interface RunRequest {
  */
 export async function runProject(request: RunRequest, printer: Printer = () => {}): Promise<RunReport> {
   const print: Printer = (line) => printer(redactText(line));
-  const config = loadRunConfig(request);
-  const ref = findProject(config.paths.projectsDir, request.project);
-  const project = await loadProject(ref, {
-    home: config.paths.home,
-    overrides: config.settings.projects[ref.name],
-  });
-  // options, mappings, validation.yaml and connectors named by the tasks: exit 2 before anything is written
-  validatePlan(project, planCheckContext(config, ref.dir));
-  const params = projectRunParams(project, request.params, config.paths.home);
+  const { config, ref, project, params } = await loadRunProject(request);
   const selected = request.tasks?.length
     ? selectTasks(project.plan, request.tasks, project.ref.name)
     : undefined;
@@ -103,7 +95,7 @@ export async function runProject(request: RunRequest, printer: Printer = () => {
 }
 
 /** `dwh.yaml` of the home the request points at, for its environment. */
-export function loadRunConfig(request: {
+function loadRunConfig(request: {
   environment?: string;
   env?: NodeJS.ProcessEnv;
   cwd?: string;
@@ -113,6 +105,33 @@ export function loadRunConfig(request: {
     ...(request.env ? { env: request.env } : {}),
     ...(request.cwd ? { cwd: request.cwd } : {}),
   });
+}
+
+/**
+ * The configuration, the project and its run parameters, checked as `dwh run` and `dwh backfill` check them
+ * before anything is written: options, mappings, validation.yaml, the connectors the tasks name, `--param`.
+ */
+export async function loadRunProject(request: {
+  project: string;
+  environment?: string;
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+  params?: Readonly<Record<string, unknown>>;
+}): Promise<{
+  config: ResolvedConfig;
+  ref: LoadedProject['ref'];
+  project: LoadedProject;
+  params: ReturnType<typeof projectRunParams>;
+}> {
+  const config = loadRunConfig(request);
+  const ref = findProject(config.paths.projectsDir, request.project);
+  const project = await loadProject(ref, {
+    home: config.paths.home,
+    overrides: config.settings.projects[ref.name],
+  });
+  validatePlan(project, planCheckContext(config, ref.dir));
+  const params = projectRunParams(project, request.params, config.paths.home);
+  return { config, ref, project, params };
 }
 
 function windowRequestOf(request: RunRequest, loadType: LoadType): WindowRequest {
