@@ -5,10 +5,14 @@
  *   writes (insert + update of an etl_task_runs row, measured alone on the same database);
  * - parallel tasks: 4 independent chains of 50 tasks that each sleep 20 ms, at --parallel 4: the tasks' wall
  *   time (first start to last end, as recorded in etl_task_runs) against the ideal critical path, 50 × 20 ms
- *   (target ≥ 0.9× of ideal);
+ *   (target ≥ 0.9× of ideal), and against the floor of the same work without the runner: 4 concurrent loops
+ *   that each write a task's two audit rows (insertAttempt, finishAttempt) around a 20 ms sleep, 50 times, on
+ *   the same database — what the database round trips and timers cost before the runner adds anything;
  * - `dwh --help` against `node -e 0`.
  * The per-task overhead is measured at --parallel 1, one task at a time.
- * Usage: npm run bench:runner [-- --tasks 200 --url postgres://…]  (server: --url or DWH_TEST_DATABASE_URL)
+ * Each case runs on the embedded server (the default warehouse), on PGlite, and on a server given by --url or
+ * DWH_TEST_DATABASE_URL.
+ * Usage: npm run bench:runner [-- --tasks 200 --url postgres://…]
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -19,7 +23,8 @@ import { migrate } from '../../src/audit/migrate.js';
 import { insertRun } from '../../src/audit/run-store.js';
 import { finishAttempt, insertAttempt } from '../../src/audit/task-run-store.js';
 import { runProject } from '../../src/run/run-project.js';
-import { openWarehouse } from '../../src/db/connection.js';
+import { openWarehouse, type Warehouse } from '../../src/db/connection.js';
+import { stopEmbeddedServer } from '../../src/db/embedded-server.js';
 
 const { values } = parseArgs({
   options: { tasks: { type: 'string', default: '200' }, url: { type: 'string' } },
@@ -91,9 +96,35 @@ async function timeRun(
   return { ms: performance.now() - started, runId: report.runId! };
 }
 
+/** Where a case runs: the embedded server (the default), PGlite, or a server by URL. */
+interface Target {
+  label: 'embedded' | 'pglite' | 'server';
+  url: string | null;
+}
+
+function targetDirs(target: Target) {
+  return {
+    pgliteDir: path.join(root, `pglite-${target.label}`),
+    // where config puts it: <metadata>/postgres
+    embeddedDir: path.join(root, `metadata-${target.label}`, 'postgres'),
+    metadataDir: path.join(root, `metadata-${target.label}`),
+  };
+}
+
+function openTarget(target: Target) {
+  const { pgliteDir, embeddedDir } = targetDirs(target);
+  return openWarehouse({
+    url: target.url,
+    engine: target.label === 'pglite' ? 'pglite' : 'embedded',
+    pgliteDir,
+    embeddedDir,
+    command: 'bench',
+  });
+}
+
 /** First start to last end of the run's tasks, as recorded in etl_task_runs. */
-async function tasksWall(env: { url: string | null; pgliteDir: string }, runId: number): Promise<number> {
-  const warehouse = await openWarehouse({ ...env, engine: 'pglite', embeddedDir: '', command: 'bench' });
+async function tasksWall(target: Target, runId: number): Promise<number> {
+  const warehouse = await openTarget(target);
   try {
     const [row] = await warehouse.query<{ ms: number }>(
       `select extract(epoch from max(ended_at) - min(started_at)) * 1000 as ms
@@ -106,62 +137,86 @@ async function tasksWall(env: { url: string | null; pgliteDir: string }, runId: 
   }
 }
 
-async function auditWriteCost(
-  env: { url: string | null; pgliteDir: string },
-  count: number,
-): Promise<number> {
-  const warehouse = await openWarehouse({ ...env, engine: 'pglite', embeddedDir: '', command: 'bench' });
+function benchRun(warehouse: Warehouse): Promise<number> {
+  return insertRun(warehouse, {
+    project: 'bench_audit',
+    environment: 'bench',
+    version: '1',
+    window: {
+      loadType: 'F',
+      start: new Date('2026-01-01'),
+      end: new Date('2026-02-01'),
+      previousMaxDate: null,
+    },
+    targetDatabase: 'bench',
+    targetTable: 't',
+    gitSha: null,
+    parameters: {},
+  });
+}
+
+/** One task's own audit writes: its `running` row, then its end. */
+async function taskWrites(warehouse: Warehouse, runId: number, task: string, between?: () => Promise<void>) {
+  await insertAttempt(warehouse, { runId, task, attempt: 1, status: 'running' });
+  await between?.();
+  await finishAttempt(warehouse, {
+    runId,
+    task,
+    attempt: 1,
+    status: 'success',
+    records: 1,
+    errorMessage: null,
+  });
+}
+
+/** The cost of one task's own audit writes, measured alone. */
+async function auditWriteCost(target: Target, count: number): Promise<number> {
+  const warehouse = await openTarget(target);
   try {
     await migrate(warehouse);
-    const runId = await insertRun(warehouse, {
-      project: 'bench_audit',
-      environment: 'bench',
-      version: '1',
-      window: {
-        loadType: 'F',
-        start: new Date('2026-01-01'),
-        end: new Date('2026-02-01'),
-        previousMaxDate: null,
-      },
-      targetDatabase: 'bench',
-      targetTable: 't',
-      gitSha: null,
-      parameters: {},
-    });
+    const runId = await benchRun(warehouse);
     const started = performance.now();
-    for (let i = 0; i < count; i++) {
-      await insertAttempt(warehouse, { runId, task: `t${i}`, attempt: 1, status: 'running' });
-      await finishAttempt(warehouse, {
-        runId,
-        task: `t${i}`,
-        attempt: 1,
-        status: 'success',
-        records: 1,
-        errorMessage: null,
-      });
-    }
+    for (let i = 0; i < count; i++) await taskWrites(warehouse, runId, `t${i}`);
     return (performance.now() - started) / count;
   } finally {
     await warehouse.close();
   }
 }
 
-async function measure(label: string, url: string | null): Promise<void> {
-  const pgliteDir = path.join(root, `pglite-${label}`);
-  const metadataDir = path.join(root, `metadata-${label}`);
+/** The chains' work without the runner: the same sleeps and audit writes, in concurrent loops. */
+async function chainsFloor(target: Target): Promise<number> {
+  const warehouse = await openTarget(target);
+  try {
+    const runId = await benchRun(warehouse);
+    const sleep = () => new Promise<void>((resolve) => setTimeout(resolve, SLEEP_MS));
+    const started = performance.now();
+    await Promise.all(
+      Array.from({ length: CHAINS }, async (_, c) => {
+        for (let i = 0; i < CHAIN_LENGTH; i++) await taskWrites(warehouse, runId, `c${c}_t${i}`, sleep);
+      }),
+    );
+    return performance.now() - started;
+  } finally {
+    await warehouse.close();
+  }
+}
+
+async function measure(target: Target): Promise<void> {
+  const { label } = target;
+  const { pgliteDir, metadataDir } = targetDirs(target);
   const env: Record<string, string> = {
     DWH_HOME: root,
     DWH_METADATA_DIR: metadataDir,
     DWH_PGLITE_DIR: pgliteDir,
   };
-  if (url) env.DWH_DATABASE_URL = url;
-  else env.DWH_DATABASE_ENGINE = 'pglite';
+  if (target.url) env.DWH_DATABASE_URL = target.url;
+  else env.DWH_DATABASE_ENGINE = label === 'pglite' ? 'pglite' : 'embedded';
   // warm-up: migrations, module loading, the TS loader's cache
   await timeRun('bench_one', env);
   const time = async (project: string) => (await timeRun(project, env)).ms;
   const one = Math.min(await time('bench_one'), await time('bench_one'));
   const many = Math.min(await time('bench_many'), await time('bench_many'));
-  const audit = await auditWriteCost({ url, pgliteDir }, taskCount);
+  const audit = await auditWriteCost(target, taskCount);
   const perTask = (many - one) / (taskCount - 1);
   const overhead = perTask - audit;
   console.log(
@@ -172,13 +227,19 @@ async function measure(label: string, url: string | null): Promise<void> {
 
   const ideal = CHAIN_LENGTH * SLEEP_MS;
   const walls: number[] = [];
-  for (let i = 0; i < 2; i++)
-    walls.push(await tasksWall({ url, pgliteDir }, (await timeRun('bench_chains', env, CHAINS)).runId));
+  const floors: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    floors.push(await chainsFloor(target));
+    walls.push(await tasksWall(target, (await timeRun('bench_chains', env, CHAINS)).runId));
+  }
   const wall = Math.min(...walls);
+  const floor = Math.min(...floors);
   console.log(
     `${label.padEnd(8)} ${CHAINS} chains of ${CHAIN_LENGTH} tasks sleeping ${SLEEP_MS} ms at --parallel ${CHAINS}: ` +
       `tasks' wall ${wall.toFixed(0)} ms, ideal critical path ${ideal} ms → ${(ideal / wall).toFixed(2)}× of ideal ` +
-      `(target ≥ 0.9×; one at a time would take ≥ ${CHAINS * ideal} ms)`,
+      `(target ≥ 0.9×; one at a time would take ≥ ${CHAINS * ideal} ms); the same sleeps and audit writes ` +
+      `without the runner ${floor.toFixed(0)} ms (${(ideal / floor).toFixed(2)}× of ideal) → the runner reaches ` +
+      `${(floor / wall).toFixed(2)}× of that floor`,
   );
 }
 
@@ -202,7 +263,12 @@ writeProject('bench_one', 1);
 writeProject('bench_many', taskCount);
 writeChainsProject('bench_chains');
 try {
-  await measure('pglite', null);
+  try {
+    await measure({ label: 'embedded', url: null });
+  } finally {
+    await stopEmbeddedServer(targetDirs({ label: 'embedded', url: null }).embeddedDir);
+  }
+  await measure({ label: 'pglite', url: null });
   if (serverUrl) {
     const dbName = `dwh_bench_${process.pid}`;
     const admin = new URL(serverUrl);
@@ -212,7 +278,7 @@ try {
     await client.query(`create database ${dbName}`);
     try {
       admin.pathname = `/${dbName}`;
-      await measure('server', admin.toString());
+      await measure({ label: 'server', url: admin.toString() });
     } finally {
       await client.query(`drop database ${dbName} with (force)`);
       await client.end();
