@@ -3,7 +3,7 @@ import type { Warehouse } from '../db/connection.js';
 import type { LoadType, LoadWindow, RunStatus } from '../core/types.js';
 import { DEFAULT_HEARTBEAT_MS, MISSED_HEARTBEATS, heartbeatInterval } from './run-liveness.js';
 import type { RunKind, RunScope } from './run-kind.js';
-import { failBlockedAttemptSql, type AttemptKey } from './task-run-store.js';
+import { failBlockedAttemptSql, failSiblingAttemptsSql, type AttemptKey } from './task-run-store.js';
 
 /** dwh.etl_runs: one row per run (see core/types.ts, "run"). Attempts are in task-run-store.ts. */
 
@@ -232,7 +232,8 @@ export async function markRunsCrashed(
 
 /**
  * The statements that end a run whose process is about to be stopped by its watchdog (the event loop is
- * blocked, so the run cannot write them itself): its open attempt and the run become `failed` with `message`.
+ * blocked, so the run cannot write them itself): its open attempt, the attempts running beside it and the run
+ * become `failed` with `message`.
  * Run through a connection of its own, only on rows still `running`.
  */
 export function blockedRunStatements(
@@ -241,6 +242,10 @@ export function blockedRunStatements(
 ): { text: string; values: unknown[] }[] {
   return [
     failBlockedAttemptSql(attempt, message),
+    failSiblingAttemptsSql(
+      attempt,
+      `the process was stopped while this attempt was running: task '${attempt.task}' ${message}`,
+    ),
     {
       text: `update dwh.etl_runs set status = 'failed', error_message = $2, end_script_execution_time = now(),
                heartbeat_at = now()

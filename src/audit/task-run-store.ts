@@ -116,3 +116,18 @@ export function failBlockedAttemptSql(
     values: [attempt.runId, attempt.task, attempt.attempt, message],
   };
 }
+
+/**
+ * The statement that ends the other attempts running beside a blocked one (parallel tasks): the watchdog stops
+ * the process under them, so each is `failed`, naming the task that blocked it.
+ */
+export function failSiblingAttemptsSql(
+  attempt: AttemptKey,
+  message: string,
+): { text: string; values: unknown[] } {
+  return {
+    text: `update dwh.etl_task_runs set status = 'failed', ended_at = now(), error_message = $4
+             where run_id = $1 and status = 'running' and not (task_name = $2 and attempt = $3)`,
+    values: [attempt.runId, attempt.task, attempt.attempt, message],
+  };
+}

@@ -72,8 +72,15 @@ describe.each(targetKinds)('runner: a task that blocks the event loop (%s)', (ki
         'failed',
         expect.stringContaining('blocked the event loop'),
       ]);
-      // `idle` had started beside it
+      // `idle` had started beside it, and is not left `running` when the process is stopped under it
       expect(run!.attempts.map((a) => a.task_name).sort()).toEqual(['idle', 'spin']);
+      const idle = run!.attempts.find((a) => a.task_name === 'idle');
+      expect([idle?.status, idle?.error_message]).toEqual([
+        'failed',
+        expect.stringContaining(
+          "the process was stopped while this attempt was running: task 'spin' blocked",
+        ),
+      ]);
     }
   });
 });
