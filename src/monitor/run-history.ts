@@ -58,6 +58,8 @@ export interface AttemptSummary {
   durationMs: number | null;
   records: number;
   errorMessage: string | null;
+  /** The successful attempt's `{ value }` (masked JSON), else null. */
+  value: unknown;
 }
 
 export { auditExists } from '../audit/run-store.js';
@@ -106,6 +108,7 @@ function toAttemptSummary(row: AttemptRow): AttemptSummary {
     durationMs: row.ended_at ? row.ended_at.getTime() - row.started_at.getTime() : null,
     records: Number(row.records),
     errorMessage: row.error_message,
+    value: row.value ?? null,
   };
 }
 

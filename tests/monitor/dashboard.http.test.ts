@@ -113,6 +113,15 @@ describe.each(smokeKinds)('monitor: dashboard pages and JSON after real runs (%s
     expect(body).not.toContain('<script');
   });
 
+  it("run page: a task's returned value, as escaped JSON", async () => {
+    const { body } = await get(dashboard, `/runs/${history.okFirst}`);
+    // stored as jsonb, which orders keys its own way
+    const cell = /<td class="value"><code title="([^"]*)">([^<]*)<\/code><\/td>/.exec(body);
+    expect(cell?.[1]).toContain('&quot;files&quot;:[&quot;orders_2026-01.csv&quot;]');
+    expect(cell?.[2]).toContain('&quot;note&quot;:&quot;&lt;b&gt;bold&lt;/b&gt;&quot;');
+    expect(body).not.toContain('<b>bold');
+  });
+
   it('run JSON: run, attempts, data quality results and log', async () => {
     const { status, body } = await get(dashboard, `/api/runs/${history.failed}`);
     expect(status).toBe(200);

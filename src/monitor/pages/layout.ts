@@ -19,6 +19,7 @@ td.num, th.num { text-align:right; font-variant-numeric:tabular-nums; }
 a { color:#1f5fbf; }
 .muted { color:var(--muted); }
 .error { color:var(--fail); white-space:pre-wrap; word-break:break-word; }
+.value code { font-size:.85em; word-break:break-all; }
 .badge { display:inline-block; padding:1px 7px; border-radius:10px; font-size:12px; color:#fff; background:var(--off); white-space:nowrap; }
 .cells { display:flex; gap:3px; align-items:center; }
 .cell { display:inline-block; width:16px; height:16px; border-radius:3px; background:var(--off); }

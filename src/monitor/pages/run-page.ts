@@ -3,6 +3,7 @@ import { formatDuration } from '../../present/durations.js';
 import { href, html, type SafeHtml } from '../../present/html.js';
 import { formatInstant, formatWindow } from '../../present/instants.js';
 import { formatCount } from '../../present/numbers.js';
+import { truncate } from '../../present/text.js';
 import type { RunLogTail } from '../run-log-finder.js';
 import type { AttemptSummary, RunSummary } from '../run-history.js';
 import { timeline } from '../svg-chart.js';
@@ -82,6 +83,7 @@ export function renderRun(data: RunPageData, now: Date, warehouse: string): stri
                 <th>started</th>
                 <th class="num">duration</th>
                 <th class="num">records</th>
+                <th>value</th>
                 <th>error</th>
               </tr>
             </thead>
@@ -96,6 +98,7 @@ export function renderRun(data: RunPageData, now: Date, warehouse: string): stri
                     <td>${formatInstant(a.startedAt)}</td>
                     <td class="num">${formatDuration(a.durationMs)}</td>
                     <td class="num">${formatCount(a.records)}</td>
+                    <td class="value">${valueCell(a.value)}</td>
                     <td class="error">${a.errorMessage ?? ''}</td>
                   </tr>`,
               )}
@@ -126,6 +129,13 @@ export function renderRun(data: RunPageData, now: Date, warehouse: string): stri
     },
     body,
   );
+}
+
+/** A task's `{ value }` as compact JSON, cut to one short line; the whole of it in the tooltip. */
+function valueCell(value: unknown): SafeHtml {
+  if (value === null || value === undefined) return html``;
+  const json = JSON.stringify(value);
+  return html`<code title="${json}">${truncate(json, 80)}</code>`;
 }
 
 const localName = (task: string) => task.slice((displayGroupOf(task)?.length ?? -1) + 1);
