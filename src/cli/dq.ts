@@ -2,7 +2,9 @@ import type { Command } from 'commander';
 import { parseCliDate } from '../audit/window.js';
 import { toJson } from '../present/json.js';
 import { formatTable } from '../present/text-table.js';
+import { parseParamOptions } from '../core/run-params.js';
 import { envOption } from './env-option.js';
+import { paramOption } from './param-option.js';
 
 export function registerDq(program: Command): void {
   program
@@ -15,6 +17,7 @@ export function registerDq(program: Command): void {
     .addOption(envOption())
     .option('-s, --start-date <date>', "window start (default: the last successful run's window)")
     .option('-e, --end-date <date>', 'window end, exclusive')
+    .addOption(paramOption())
     .addHelpText(
       'after',
       `
@@ -23,7 +26,8 @@ cannot run; warnings and non-blocking failures exit 0.
 
 Examples:
   dwh dq demo_sales
-  dwh dq data_quality_checks/dq_warehouse --json`,
+  dwh dq data_quality_checks/dq_warehouse --json
+  dwh dq demo_sales --param country=BE     checks that read ctx.params`,
     )
     .action(async (project: string, options: DqCliOptions) => {
       const { runDq } = await import('../run/run-dq.js');
@@ -32,6 +36,7 @@ Examples:
         ...(options.env ? { environment: options.env } : {}),
         ...(options.startDate ? { startDate: parseCliDate('--start-date', options.startDate) } : {}),
         ...(options.endDate ? { endDate: parseCliDate('--end-date', options.endDate) } : {}),
+        ...(options.param ? { params: parseParamOptions(options.param) } : {}),
       });
       if (options.json) {
         process.stdout.write(`${toJson(report.results)}\n`);
@@ -66,4 +71,5 @@ interface DqCliOptions {
   env?: string;
   startDate?: string;
   endDate?: string;
+  param?: string[];
 }

@@ -1,7 +1,7 @@
 import { Option } from 'commander';
 
 /**
- * `--param name=value`, repeatable (`dwh run`, `dwh backfill`): run parameters, parsed by the project's
+ * `--param name=value`, repeatable (`dwh run`, `dwh backfill`, `dwh dq`): run parameters, parsed by the project's
  * `params` schema (values arrive as strings; see core/run-params.ts).
  */
 export function paramOption(): Option {

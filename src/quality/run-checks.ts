@@ -70,7 +70,8 @@ function scopeOf(ctx: TaskContext, now = new Date()): CheckScope {
     runId,
     window: ctx.window,
     now,
-    params: windowParams(ctx.window, runId),
+    // run parameters by name (`where: 'country = :country'`); the window's names win over a run parameter's
+    params: { ...ctx.params, ...windowParams(ctx.window, runId) },
   };
 }
 

@@ -25,6 +25,8 @@ export interface DqRequest {
   environment?: string;
   startDate?: Date;
   endDate?: Date;
+  /** Run parameters for the checks' `ctx.params`, parsed by the project's params schema. (Default: its defaults) */
+  params?: Readonly<Record<string, unknown>>;
   /** Check log lines on the console. (Default: false) */
   console?: boolean;
   env?: NodeJS.ProcessEnv;
@@ -66,6 +68,8 @@ export async function runDq(request: DqRequest): Promise<DqReport> {
   }
   // read here, not only inside the task: a bad file is a usage error (exit 2) before anything runs
   if (withFile) loadValidationFile(ref.dir);
+  // like the file: a bad --param is a usage error before the warehouse is opened
+  const params = projectRunParams(project, request.params, config.paths.home);
   const warehouse = await openWarehouse({
     ...warehouseTarget(config),
     command: `dq ${ref.name}`,
@@ -81,8 +85,7 @@ export async function runDq(request: DqRequest): Promise<DqReport> {
     });
     const base: ContextBase = {
       project: project.parameters,
-      // dq takes no --param: checks see the defaults
-      params: projectRunParams(project, {}, config.paths.home),
+      params,
       projectDir: ref.dir,
       environment: config.environment,
       runId: NO_RUN_ID,

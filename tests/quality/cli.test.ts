@@ -198,6 +198,23 @@ describe.each(targetKinds)(
       expect((JSON.parse(dq.stdout) as CheckResult[]).map((r) => r.status)).toEqual(['fail', 'pass']);
     });
 
+    it("dwh dq --param binds run parameters in the checks' SQL, validated by the project's params", async () => {
+      const run = await dwh('run', 'dq_params', '--end-date', '2026-03-05');
+      expect(run.code, run.stdout + run.stderr).toBe(0);
+      const byDefault = await dwh('dq', 'dq_params', '--json');
+      expect(byDefault.code, byDefault.stderr).toBe(0);
+      expect((JSON.parse(byDefault.stdout) as CheckResult[]).map((r) => r.status)).toEqual(['pass']);
+      const nl = await dwh('dq', 'dq_params', '--param', 'country=NL', '--json');
+      expect(nl.code).toBe(1);
+      expect(JSON.parse(nl.stdout)).toMatchObject([{ status: 'fail', failingRows: 1 }]);
+      const bad = await dwh('dq', 'dq_params', '--param', 'country=FR');
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toContain('country');
+      const unknown = await dwh('dq', 'dq_params', '--param', 'contry=NL');
+      expect(unknown.code).toBe(2);
+      expect(unknown.stderr).toContain('contry');
+    });
+
     it('refuses a project without checks and names the bad key of a validation.yaml', async () => {
       const none = await dwh('dq', 'dq_none');
       expect(none.code).toBe(2);
