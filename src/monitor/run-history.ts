@@ -46,6 +46,8 @@ export interface RunSummary {
   heartbeatMs: number | null;
   gitSha: string | null;
   targetTable: string | null;
+  /** The failed or crashed run this one resumed (`dwh run --resume`); null otherwise. */
+  resumedFrom: number | null;
 }
 
 export interface AttemptSummary {
@@ -58,6 +60,8 @@ export interface AttemptSummary {
   durationMs: number | null;
   records: number;
   errorMessage: string | null;
+  /** A task a resumed run reused: the run whose attempt it is; null for attempts that ran. */
+  reusedFrom: number | null;
 }
 
 export { auditExists } from '../audit/run-store.js';
@@ -92,6 +96,9 @@ function toRunSummary(row: RunRow, now = new Date()): RunSummary {
     heartbeatMs,
     gitSha: row.git_sha,
     targetTable: row.target_table,
+    // an audit schema read without migrating may predate resumed runs
+    resumedFrom:
+      row.resumed_from === null || row.resumed_from === undefined ? null : Number(row.resumed_from),
   };
 }
 
@@ -106,6 +113,7 @@ function toAttemptSummary(row: AttemptRow): AttemptSummary {
     durationMs: row.ended_at ? row.ended_at.getTime() - row.started_at.getTime() : null,
     records: Number(row.records),
     errorMessage: row.error_message,
+    reusedFrom: row.reused_from === null || row.reused_from === undefined ? null : Number(row.reused_from),
   };
 }
 
