@@ -41,6 +41,8 @@ export interface RunRow {
   selected_tasks: string[] | null;
   /** The backfill the run is a window of; null for an ordinary run. */
   backfill_id: number | null;
+  /** The failed or crashed run this run resumed (`dwh run --resume`, see resume-chain.ts); null otherwise. */
+  resumed_from: number | null;
 }
 
 export interface NewRun {
@@ -58,6 +60,8 @@ export interface NewRun {
   scope?: RunScope;
   /** The backfill the run is a window of: etl_runs.backfill_id. (Default: none, an ordinary run) */
   backfillId?: number;
+  /** The run this one resumes: etl_runs.resumed_from. (Default: none) */
+  resumedFrom?: number;
 }
 
 /** Whether the audit schema exists yet (a read-only command on a warehouse no run has touched finds none). */
@@ -70,8 +74,8 @@ export async function insertRun(warehouse: Warehouse, run: NewRun): Promise<numb
   const [row] = await warehouse.query<{ run_id: number }>(
     `insert into dwh.etl_runs (project_name, environment, script_version, load_type, start_load_date,
        end_load_date, previous_max_date, status, target_database, target_table, host, pid, git_sha, parameters,
-       heartbeat_ms, run_kind, selected_tasks, backfill_id)
-     values ($1, $2, $3, $4, $5, $6, $7, 'running', $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+       heartbeat_ms, run_kind, selected_tasks, backfill_id, resumed_from)
+     values ($1, $2, $3, $4, $5, $6, $7, 'running', $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
      returning run_id`,
     [
       run.project,
@@ -91,6 +95,7 @@ export async function insertRun(warehouse: Warehouse, run: NewRun): Promise<numb
       run.scope?.kind ?? 'full',
       run.scope?.selectedTasks ?? null,
       run.backfillId ?? null,
+      run.resumedFrom ?? null,
     ],
   );
   return Number(row!.run_id);

@@ -1,4 +1,5 @@
 import type { Warehouse } from '../db/connection.js';
+import type { AttemptReport } from '../core/reused-task.js';
 import type { AttemptStatus } from '../core/types.js';
 
 /** dwh.etl_task_runs: one row per attempt of a task in a run (see core/types.ts, "attempt"). */
@@ -16,6 +17,10 @@ export interface AttemptRow {
   rejected: number;
   /** The successful attempt's `{ value }` (JSON, masked), else null (see core/task-values.ts). */
   value: unknown;
+  /** A successful attempt's report (core/reused-task.ts `AttemptReport`), else null. */
+  reported: unknown;
+  /** The row of a task a resumed run reused: the run whose attempt it is (its records count there); else null. */
+  reused_from: number | null;
 }
 
 /** The task, run and number that identify one attempt. */
@@ -47,12 +52,14 @@ export async function finishAttempt(
     rejected?: number;
     /** The `{ value }` of a successful attempt, JSON-checked and masked. (Default: none, null) */
     value?: unknown;
+    /** What a successful attempt reported, for a resumed run. (Default: none, null) */
+    report?: AttemptReport;
     errorMessage: string | null;
   },
 ): Promise<void> {
   await warehouse.query(
     `update dwh.etl_task_runs set status = $4, records = $5, rejected = $6, error_message = $7, ended_at = now(),
-       value = $8::jsonb
+       value = $8::jsonb, reported = $9::jsonb
      where run_id = $1 and task_name = $2 and attempt = $3`,
     [
       attempt.runId,
@@ -64,7 +71,42 @@ export async function finishAttempt(
       attempt.errorMessage,
       // as text: the driver would send an array as a PostgreSQL array, not JSON
       'value' in attempt ? JSON.stringify(attempt.value) : null,
+      attempt.report ? JSON.stringify(attempt.report) : null,
     ],
+  );
+}
+
+/** A task a resumed run does not run again (see core/reused-task.ts). */
+export interface ReusedAttempt {
+  task: string;
+  /** The run whose successful attempt is reused. */
+  fromRun: number;
+  /** That attempt's stored value and report, copied so the row says what the tasks after it read. */
+  value: unknown;
+  report: AttemptReport;
+}
+
+/**
+ * The rows of the tasks a resumed run reuses: one `success` row each (attempt 1, no records: they count in
+ * `reused_from`), so the run shows every task of the factory and how it ended.
+ */
+export async function insertReusedAttempts(
+  warehouse: Warehouse,
+  runId: number,
+  reused: readonly ReusedAttempt[],
+): Promise<void> {
+  if (reused.length === 0) return;
+  const rows = reused.map((r) => ({
+    task: r.task,
+    from_run: r.fromRun,
+    ...(r.report.hasValue ? { value: r.value } : {}),
+    reported: r.report,
+  }));
+  await warehouse.query(
+    `insert into dwh.etl_task_runs (run_id, task_name, attempt, status, ended_at, reused_from, value, reported)
+     select $1, r.task, 1, 'success', now(), r.from_run, r.value, r.reported
+     from jsonb_to_recordset($2::jsonb) as r(task text, from_run bigint, value jsonb, reported jsonb)`,
+    [runId, JSON.stringify(rows)],
   );
 }
 

@@ -1,5 +1,6 @@
 import { redactText } from '../logging/redact.js';
 import { unselectedDependencies } from '../run/plan-window.js';
+import { resumeText } from '../run/resume-run.js';
 import { runProject, type Printer, type RunReport, type RunRequest } from '../run/run-project.js';
 
 /**
@@ -69,11 +70,17 @@ function printSummary(
   print(
     `run ${runId}: ${report.status.toUpperCase()}${report.kind === 'partial' ? ' (partial)' : ''} — ${result.records} records`,
   );
+  if (report.resumedFrom !== undefined) {
+    const reused = result.tasks.filter((t) => t.reusedFrom !== undefined).map((t) => t.name);
+    const again = result.tasks.filter((t) => t.reusedFrom === undefined).map((t) => t.name);
+    print(`  ${resumeText(report.resumedFrom, reused, again)}`);
+  }
   const width = Math.max(4, ...result.tasks.map((t) => t.name.length));
   print(`  ${'task'.padEnd(width)}  ${'status'.padEnd(15)}  attempts  ${'records'.padStart(9)}  duration`);
   for (const t of result.tasks) {
+    const note = t.reusedFrom === undefined ? (t.error ?? '') : `reused from run ${t.reusedFrom}`;
     print(
-      `  ${t.name.padEnd(width)}  ${t.status.padEnd(15)}  ${String(t.attempts).padStart(8)}  ${String(t.records).padStart(9)}  ${(t.durationMs / 1000).toFixed(2)} s${t.error ? `  ${t.error}` : ''}`,
+      `  ${t.name.padEnd(width)}  ${t.status.padEnd(15)}  ${String(t.attempts).padStart(8)}  ${String(t.records).padStart(9)}  ${(t.durationMs / 1000).toFixed(2)} s${note ? `  ${note}` : ''}`,
     );
     for (const warning of t.warnings) print(`  ${' '.repeat(width)}  warning: ${warning}`);
   }

@@ -36,6 +36,10 @@ export function registerRun(program: Command): void {
       `run up to n ready tasks at once, 1 to ${MAX_PARALLEL_TASKS}; 1 runs them one at a time (default: the project's maxParallelTasks, 4)`,
     )
     .addOption(paramOption())
+    .option(
+      '--resume [runId]',
+      "re-run a failed or crashed run (default: the project's latest run) for its window, reusing the tasks that succeeded",
+    )
     .option('--dry-run', 'print the plan (order, window, disabled tasks) and write nothing')
     .option('--no-email', 'send no e-mail for this run (etl_runs.email_status records the skip)')
     .option(
@@ -52,7 +56,8 @@ Examples:
   dwh run demo_sales --dry-run
   dwh run demo_sales --param country=BE --param limit=10   run parameters, read by the tasks as ctx.params
   dwh run demo_sales --parallel 1          one task at a time, in the planned order
-  dwh run demo_sales --wait 30m            from cron: an overlapping run waits for the previous one`,
+  dwh run demo_sales --wait 30m            from cron: an overlapping run waits for the previous one
+  dwh run demo_sales --resume              re-run what the latest (failed) run left undone, same window`,
     )
     .action(async (project: string, options: RunCliOptions) => {
       const { runProjectPrinted } = await import('./run-console.js');
@@ -69,6 +74,7 @@ Examples:
           dryRun: Boolean(options.dryRun),
           email: options.email !== false,
           ...(options.wait === undefined ? {} : { waitForLockMs: parseWait(options.wait) }),
+          ...(options.resume === undefined ? {} : { resume: parseResume(options.resume) }),
         },
         (line) => process.stdout.write(`${line}\n`),
       );
@@ -90,6 +96,16 @@ interface RunCliOptions {
   email?: boolean;
   /** true for a bare --wait */
   wait?: string | true;
+  /** true for a bare --resume */
+  resume?: string | true;
+}
+
+/** `--resume` (the latest run) or `--resume <runId>`. */
+function parseResume(value: string | true): true | number {
+  if (value === true) return true;
+  if (!/^\d+$/.test(value.trim()) || Number(value) < 1)
+    throw new UsageError(`--resume: '${value}' is not a run id (a whole number ≥ 1)`);
+  return Number(value);
 }
 
 const WAIT_UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000 };

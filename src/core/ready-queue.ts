@@ -22,7 +22,8 @@ export type QueueDecision =
  * The tasks of a run that are still to be decided, in factory order. `take()` returns the first one that
  * can be decided now — started, or recorded as disabled / skipped / upstream_failed — so that tasks start in
  * factory order and, one task at a time, in exactly the planned order. Unselected tasks (`--tasks`) are left
- * out, and so are they from the upstream lists: their dependents do not wait for them.
+ * out, and so are they from the upstream lists: their dependents do not wait for them. Tasks `succeeded`
+ * before the run started (a resumed run reuses them) are not queued: they count as finished with success.
  */
 export class ReadyQueue {
   private readonly pending: PlannedTask[];
@@ -32,7 +33,11 @@ export class ReadyQueue {
   /** Skips ordered by a branch or a short-circuit, which win over trigger rules. */
   private readonly forced = new Map<string, TaskSkip>();
 
-  constructor(plan: readonly PlannedTask[], selected?: ReadonlySet<string>) {
+  constructor(
+    plan: readonly PlannedTask[],
+    selected?: ReadonlySet<string>,
+    succeeded: ReadonlySet<string> = new Set(),
+  ) {
     const included = plan.filter((p) => !selected || selected.has(p.task.name));
     const names = new Set(included.map((p) => p.task.name));
     for (const p of included)
@@ -40,7 +45,10 @@ export class ReadyQueue {
         p.task.name,
         p.dependsOn.filter((d) => names.has(d)),
       );
-    this.pending = [...included].sort((a, b) => a.position - b.position);
+    for (const name of succeeded) if (names.has(name)) this.finished(name, 'success');
+    this.pending = included
+      .filter((p) => !succeeded.has(p.task.name))
+      .sort((a, b) => a.position - b.position);
     this.downstream = directDownstream(plan);
   }
 

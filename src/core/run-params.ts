@@ -60,16 +60,7 @@ function resolveRunParams(
   given: Readonly<Record<string, unknown>>,
   file: string,
 ): Record<string, unknown> {
-  const known = schema ? Object.keys(schema.shape) : [];
-  for (const [key, value] of Object.entries(given)) {
-    if (known.includes(key)) continue;
-    const near = nearestName(key, known);
-    const hint = near ? ` (did you mean '${near}'?)` : '';
-    const problem = known.length
-      ? `unknown run parameter${hint}; known: ${known.join(', ')}`
-      : 'unknown run parameter: the project declares no params';
-    throw new ConfigError(file, `params.${key}`, value, problem);
-  }
+  checkParamNames(schema, given, file);
   if (!schema) return {};
   const parsed = schema.safeParse(given);
   if (!parsed.success) {
@@ -86,6 +77,24 @@ function resolveRunParams(
     if (problem) throw new ConfigError(file, `params.${key}`, given[key], `the parsed value ${problem}`);
   }
   return parsed.data;
+}
+
+/** Every given name must be a parameter of the schema: else a ConfigError naming the nearest one. */
+export function checkParamNames(
+  schema: ParamsSchema | undefined,
+  given: Readonly<Record<string, unknown>>,
+  file: string,
+): void {
+  const known = schema ? Object.keys(schema.shape) : [];
+  for (const [key, value] of Object.entries(given)) {
+    if (known.includes(key)) continue;
+    const near = nearestName(key, known);
+    const hint = near ? ` (did you mean '${near}'?)` : '';
+    const problem = known.length
+      ? `unknown run parameter${hint}; known: ${known.join(', ')}`
+      : 'unknown run parameter: the project declares no params';
+    throw new ConfigError(file, `params.${key}`, value, problem);
+  }
 }
 
 /** A loaded project's run parameters from the request's values; errors name its parameters.ts. */

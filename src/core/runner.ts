@@ -7,6 +7,7 @@ import { runRecordTotal } from './run-records.js';
 import { runTaskAttempts, type RunnerHooks } from './task-attempts.js';
 import type { PlannedTask } from './task-graph.js';
 import { NameResolver } from './task-groups.js';
+import { reusedOutcome, type ReusedTask } from './reused-task.js';
 import { newOutcome, type TaskOutcome } from './task-outcome.js';
 import { maxDate, minDate } from './task-report.js';
 import { upstreamReader } from './task-values.js';
@@ -38,6 +39,12 @@ export interface RunnerOptions {
   log: Logger;
   /** Aborted on SIGINT/SIGTERM: the running attempts are aborted and nothing else starts. */
   interrupt?: AbortSignal;
+  /**
+   * A resumed run: the tasks it does not run again, as their successful attempt in an earlier run ended
+   * (see reused-task.ts). They count as succeeded from the start: their values, data dates, branch choices
+   * and short-circuits apply; they get no attempt here, and their records are not this run's. (Default: none)
+   */
+  reused?: ReadonlyMap<string, ReusedTask>;
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
@@ -57,18 +64,60 @@ class FailFastError extends DwhError {
  * Each attempt is reported through the hooks (task-attempts.ts). A failure does not stop the tasks running
  * beside it, unless the project sets `failFast`: then they are aborted (`failed`, with the reason) and the
  * tasks not started stay `not_run`. A branch skips the direct downstream tasks it does not follow; a task
- * returning `{ skipDownstream: true }` skips every task downstream of it.
+ * returning `{ skipDownstream: true }` skips every task downstream of it. Reused tasks (a resumed run) are
+ * settled before the first task starts, as if they had just succeeded.
  */
 export async function runTasks(options: RunnerOptions): Promise<RunnerResult> {
   const { plan, hooks, log, project } = options;
   const maxParallel = options.maxParallel ?? project.maxParallelTasks;
-  const queue = new ReadyQueue(plan, options.selected);
+  const included = plan.filter(({ task }) => !options.selected || options.selected.has(task.name));
+  const reused = new Map(
+    [...(options.reused ?? [])].filter(([name]) => included.some((p) => p.task.name === name)),
+  );
+  const queue = new ReadyQueue(plan, options.selected, new Set(reused.keys()));
   const resolver = NameResolver.ofPlan(plan);
   const outcomes = new Map<string, TaskOutcome>();
-  for (const { task } of plan)
-    if (!options.selected || options.selected.has(task.name))
-      outcomes.set(task.name, newOutcome(task.name, task.options.description));
+  for (const { task } of included) {
+    const earlier = reused.get(task.name);
+    const description = task.options.description;
+    outcomes.set(
+      task.name,
+      earlier ? reusedOutcome(task.name, description, earlier) : newOutcome(task.name, description),
+    );
+  }
   const totals = { rejected: 0, min: null as Date | null, max: null as Date | null };
+  const widen = (min: Date | null, max: Date | null) => {
+    totals.min = minDate(totals.min, min);
+    totals.max = maxDate(totals.max, max);
+  };
+  /** What a task that succeeded (or is reused) ordered for the tasks after it. */
+  const skipAfter = (
+    planned: PlannedTask,
+    shortCircuit: { nothingToDo: boolean } | null,
+    follow: string[] | null,
+  ) => {
+    const name = planned.task.name;
+    if (shortCircuit) {
+      const nothing = shortCircuit.nothingToDo ? ': nothing to do' : '';
+      queue.forceSkip(queue.allDownstreamOf(name), {
+        reason: `task '${name}' skipped its downstream tasks (skipDownstream${nothing})`,
+        complete: shortCircuit.nothingToDo,
+      });
+    }
+    if (follow) {
+      const notFollowed = queue.directDownstreamOf(name).filter((t) => !follow.includes(t));
+      queue.forceSkip(notFollowed, {
+        reason: `branch '${name}' followed ${follow.join(', ') || 'no task'}`,
+        complete: planned.task.branch?.nothingToDo === true,
+      });
+    }
+  };
+  for (const planned of included) {
+    const report = reused.get(planned.task.name)?.report;
+    if (!report) continue;
+    widen(toDate(report.dataMinDate), toDate(report.dataMaxDate));
+    skipAfter(planned, report.skipDownstream ? report : null, report.follow);
+  }
   // tasks failFast aborted: their failure is not a cause of the run's
   const abortedByFailFast = new Set<string>();
   if (!Number.isInteger(maxParallel) || maxParallel < 1)
@@ -102,23 +151,9 @@ export async function runTasks(options: RunnerOptions): Promise<RunnerResult> {
         queue.finished(name, outcome.status === 'success' ? 'success' : 'failed');
         if (reported) {
           totals.rejected += reported.rejected;
-          totals.min = minDate(totals.min, reported.min);
-          totals.max = maxDate(totals.max, reported.max);
-          if (reported.skipDownstream) {
-            const nothing = reported.nothingToDo ? ': nothing to do' : '';
-            queue.forceSkip(queue.allDownstreamOf(name), {
-              reason: `task '${name}' skipped its downstream tasks (skipDownstream${nothing})`,
-              complete: reported.nothingToDo,
-            });
-          }
+          widen(reported.min, reported.max);
         }
-        if (follow) {
-          const notFollowed = queue.directDownstreamOf(name).filter((t) => !follow.includes(t));
-          queue.forceSkip(notFollowed, {
-            reason: `branch '${name}' followed ${follow.join(', ') || 'no task'}`,
-            complete: planned.task.branch?.nothingToDo === true,
-          });
-        }
+        skipAfter(planned, reported?.skipDownstream ? reported : null, follow);
         if (outcome.status === 'failed' && !stopped && project.failFast && !stop.signal.aborted) {
           log.warn(`failFast: task '${name}' failed; aborting the running tasks and starting no other`);
           stop.abort(new FailFastError(name));
@@ -199,6 +234,8 @@ export async function runTasks(options: RunnerOptions): Promise<RunnerResult> {
     error: failed ? (firstError ?? 'a task did not succeed') : null,
   };
 }
+
+const toDate = (iso: string | null) => (iso === null ? null : new Date(iso));
 
 function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { ProjectParameters } from './define-project.js';
 import { TaskTimeoutError, errorDetail, errorMessage } from './errors.js';
 import { classifyError } from './retry-class.js';
+import { attemptReport, type AttemptReport } from './reused-task.js';
 import { resolveRetryPolicy, retryDelay } from './retry-policy.js';
 import type { PlannedTask } from './task-graph.js';
 import type { TaskOutcome } from './task-outcome.js';
@@ -15,6 +16,8 @@ interface AttemptCounts {
   rejected: number;
   /** The successful attempt's `{ value }`, checked to be JSON; absent when there is none. */
   value?: unknown;
+  /** What the successful attempt reported, for a resumed run (see reused-task.ts); absent otherwise. */
+  report?: AttemptReport;
 }
 
 /** What the runner needs from the run around it: audit writes and the context of an attempt. */
@@ -111,7 +114,11 @@ async function attempts(input: TaskRunInput): Promise<TaskRunResult> {
       outcome.records = reported.records;
       outcome.byTable = reported.byTable;
       outcome.rejected = reported.rejected;
-      const stored = reported.hasValue ? { ...counts(reported), value: reported.value } : counts(reported);
+      const stored: AttemptCounts = {
+        ...counts(reported),
+        ...(reported.hasValue ? { value: reported.value } : {}),
+        report: attemptReport(reported, follow),
+      };
       await hooks.attemptEnded(task.name, attempt, 'success', stored, null);
       const followed = follow ? `; follows ${follow.join(', ') || 'no task'}` : '';
       const records = reported.records ? `, ${reported.records} records` : '';

@@ -28,6 +28,11 @@ export interface TaskOutcome {
   skip?: TaskSkip | null;
   /** The `{ value }` of the successful attempt, for `ctx.upstream` (see task-values.ts). */
   value?: unknown;
+  /**
+   * A resumed run did not run the task: it reuses the successful attempt of this earlier run (see
+   * reused-task.ts). `records` are that attempt's, counted in that run, not in this one.
+   */
+  reusedFrom?: number;
 }
 
 export function newOutcome(name: string, description: string | undefined): TaskOutcome {

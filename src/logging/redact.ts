@@ -68,6 +68,11 @@ export function urlPassword(text: string): string | null {
   }
 }
 
+/** Whether a stored value was masked, wholly (a secret-looking key) or in part (a secret inside a text). */
+export function isMasked(value: unknown): boolean {
+  return typeof value === 'string' && value.includes(MASK);
+}
+
 export function isSecretKey(key: string): boolean {
   return SECRET_KEY.test(key);
 }

@@ -46,6 +46,8 @@ export interface RunSummary {
   heartbeatMs: number | null;
   gitSha: string | null;
   targetTable: string | null;
+  /** The failed or crashed run this one resumed (`dwh run --resume`); null otherwise. */
+  resumedFrom: number | null;
 }
 
 export interface AttemptSummary {
@@ -60,6 +62,8 @@ export interface AttemptSummary {
   errorMessage: string | null;
   /** The successful attempt's `{ value }` (masked JSON), else null. */
   value: unknown;
+  /** A task a resumed run reused: the run whose attempt it is; null for attempts that ran. */
+  reusedFrom: number | null;
 }
 
 export { auditExists } from '../audit/run-store.js';
@@ -94,6 +98,9 @@ function toRunSummary(row: RunRow, now = new Date()): RunSummary {
     heartbeatMs,
     gitSha: row.git_sha,
     targetTable: row.target_table,
+    // an audit schema read without migrating may predate resumed runs
+    resumedFrom:
+      row.resumed_from === null || row.resumed_from === undefined ? null : Number(row.resumed_from),
   };
 }
 
@@ -109,6 +116,7 @@ function toAttemptSummary(row: AttemptRow): AttemptSummary {
     records: Number(row.records),
     errorMessage: row.error_message,
     value: row.value ?? null,
+    reusedFrom: row.reused_from === null || row.reused_from === undefined ? null : Number(row.reused_from),
   };
 }
 

@@ -13,7 +13,8 @@ const MAX_ERROR = 300;
 
 /**
  * `dwh runs` as a table: one line per run with its kind (`full` | `partial`); under a partial run, what it ran;
- * under a failed run, its failing attempts and errors; with `--attempts`, every attempt. Status colours only on a terminal (padding is applied before colouring).
+ * under a resumed run, the run it resumed; under a failed run, its failing attempts and errors; with
+ * `--attempts`, every attempt (a reused task's row names the run whose attempt it reuses). Status colours only on a terminal (padding is applied before colouring).
  */
 export function runsText(
   runs: RunRow[],
@@ -49,6 +50,8 @@ export function runsText(
   const lines = [head!, rule!];
   runs.forEach((run, index) => {
     lines.push(runLines[index]!);
+    if (run.resumed_from !== null && run.resumed_from !== undefined)
+      lines.push(`    resumed from run ${run.resumed_from} (same window; its succeeded tasks reused)`);
     if (run.run_kind === 'partial')
       lines.push(
         `    partial: ${run.selected_tasks?.length ? `only ${run.selected_tasks.join(', ')}` : 'tasks were skipped'}` +
@@ -59,8 +62,11 @@ export function runsText(
     for (const a of shown) {
       const seconds = a.ended_at ? formatDuration(a.ended_at.getTime() - a.started_at.getTime()) : 'running';
       const status = colourStatus(a.status, a.status, colour);
+      const reused =
+        a.reused_from === null || a.reused_from === undefined ? '' : ` — reused from run ${a.reused_from}`;
       lines.push(
         `    ${a.task_name} #${a.attempt} ${status} ${seconds}, ${formatCount(Number(a.records))} records` +
+          reused +
           (a.error_message ? ` — ${oneLine(a.error_message, MAX_ERROR)}` : ''),
       );
     }

@@ -20,6 +20,7 @@ import { notifyRun } from '../notify/notify-run.js';
 import { executeTasks, type TasksOutcome } from './execute-tasks.js';
 import { unselectedDependencies } from './plan-window.js';
 import { RunLogError, guardRun, type RunGuard } from './run-guard.js';
+import { resumeText, type ResumePlan } from './resume-run.js';
 import type { RunReport } from './run-report.js';
 import type { RunSession } from './run-session.js';
 import { gitSha } from './git-sha.js';
@@ -43,6 +44,8 @@ export interface ExecuteInput {
   backfillId?: number;
   /** The run parameters, validated (see core/run-params.ts); stored under `params` in etl_runs.parameters. */
   params: Readonly<Record<string, unknown>>;
+  /** A resumed run (`--resume`): the run it resumes and the tasks it reuses. (Default: a new run) */
+  resume?: Pick<ResumePlan, 'from' | 'reused' | 'again' | 'notes'>;
 }
 
 /** The run row as it was started. */
@@ -83,6 +86,7 @@ export async function executeRun(input: ExecuteInput): Promise<RunReport> {
     guard,
     output,
     params: input.params,
+    ...(input.resume ? { reused: input.resume.reused } : {}),
   });
   const finished = await finishTheRun(input, run, outcome, log);
   const emailStatus = await notify(input, run, outcome, finished.status, log);
@@ -102,6 +106,7 @@ export async function executeRun(input: ExecuteInput): Promise<RunReport> {
     logFile: run.logFile,
     exitCode: finished.status === 'success' ? EXIT.success : EXIT.runFailed,
     emailStatus,
+    ...(input.resume ? { resumedFrom: input.resume.from.run_id } : {}),
   };
 }
 
@@ -125,6 +130,7 @@ async function startRun(input: ExecuteInput): Promise<StartedRun> {
     parameters: recordedParameters(parameters, input.params),
     scope,
     ...(input.backfillId === undefined ? {} : { backfillId: input.backfillId }),
+    ...(input.resume ? { resumedFrom: input.resume.from.run_id } : {}),
   });
   session.lock.annotate(runId);
   return { runId, logFile, startedAt, gitSha: sha, factoryTasks, scope };
@@ -173,6 +179,11 @@ function openRunLog(
     `run ${run.runId} started: ${ref.group}/${ref.name} v${parameters.version}, env ${config.environment}, ` +
       `load type ${window.loadType}, window ${window.start.toISOString()} → ${window.end.toISOString()}, database ${session.warehouse.description}`,
   );
+  if (input.resume) {
+    const { from, reused, again, notes } = input.resume;
+    for (const note of notes) log.warn(note);
+    log.info(resumeText(from.run_id, [...reused.keys()], again));
+  }
   if (input.selected) noteSelection(log, project, input.selected);
   return { log, guard };
 }

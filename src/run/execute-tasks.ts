@@ -1,11 +1,12 @@
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { applyDdlHistory } from '../audit/ddl-history.js';
-import { finishAttempt, insertAttempt } from '../audit/task-run-store.js';
+import { finishAttempt, insertAttempt, insertReusedAttempts } from '../audit/task-run-store.js';
 import { createConnectorRegistry } from '../connectors/registry.js';
 import type { ResolvedConfig } from '../core/config.js';
 import { errorDetail, errorMessage } from '../core/errors.js';
 import type { OutputWriter } from '../core/output.js';
+import type { ReusedTask } from '../core/reused-task.js';
 import type { LoadedProject } from '../core/project-loader.js';
 import { runTasks, type RunnerHooks, type RunnerResult } from '../core/runner.js';
 import type { LoadWindow } from '../core/types.js';
@@ -28,6 +29,8 @@ export interface TasksInput {
   output: OutputWriter;
   /** The run parameters, validated. */
   params: Readonly<Record<string, unknown>>;
+  /** A resumed run: the tasks it reuses, recorded before the task loop starts. (Default: none) */
+  reused?: ReadonlyMap<string, ReusedTask>;
 }
 
 /** How the tasks went: the runner's result, or the error that stopped the run before the runner returned. */
@@ -75,9 +78,16 @@ export async function executeTasks(input: TasksInput): Promise<TasksOutcome> {
       output: input.output,
       connectors,
     };
+    const reused = input.reused ?? new Map<string, ReusedTask>();
+    await insertReusedAttempts(
+      warehouse,
+      runId,
+      [...reused].map(([task, r]) => ({ task, fromRun: r.fromRun, value: r.value, report: r.report })),
+    );
     const result = await runTasks({
       project: parameters,
       plan: project.plan,
+      reused,
       ...(input.selected ? { selected: input.selected } : {}),
       maxParallel: input.parallel,
       log,
@@ -114,6 +124,7 @@ function auditHooks(input: TasksInput, base: ContextBase): RunnerHooks {
         records: counts.records,
         rejected: counts.rejected,
         ...('value' in counts ? { value: redactValue(counts.value) } : {}),
+        ...(counts.report ? { report: counts.report } : {}),
         errorMessage: message && redactText(message),
       });
     },

@@ -1,6 +1,6 @@
 import { plannedScope } from '../audit/run-kind.js';
 import { loadConfig, type ResolvedConfig } from '../core/config.js';
-import { EXIT } from '../core/errors.js';
+import { EXIT, UsageError } from '../core/errors.js';
 import { planCheckContext, validatePlan } from '../core/plan-validation.js';
 import { findProject, loadProject, type LoadedProject } from '../core/project-loader.js';
 import type { LoadType } from '../core/types.js';
@@ -13,6 +13,7 @@ import { parseParallel, warehousePoolSize } from '../core/parallelism.js';
 import { selectTasks } from '../core/task-groups.js';
 import { projectRunParams } from '../core/run-params.js';
 import type { Printer, RunReport } from './run-report.js';
+import { planResume } from './resume-run.js';
 import { withRunSession } from './run-session.js';
 
 export type { Printer, RunPlan, RunReport } from './run-report.js';
@@ -49,6 +50,14 @@ export interface RunRequest {
    * or a bad value is a ConfigError (exit 2) before anything is written. (Default: the schema's defaults)
    */
   params?: Readonly<Record<string, unknown>>;
+  /**
+   * Resume a failed or crashed run (`--resume [runId]`): `true` the project's latest run, a number that run. The
+   * new run takes the window, load type, `--tasks` selection and parameters of the run it resumes (`params`
+   * override them), reuses the tasks that succeeded and runs the others again (see resume-run.ts). It cannot be
+   * combined with `loadType`, `startDate`, `endDate`, `tasks` or `dryRun` (a UsageError, exit 2). (Default: a new
+   * window)
+   */
+  resume?: true | number;
 }
 
 /**
@@ -59,6 +68,7 @@ export interface RunRequest {
  * the plan and the summary are the caller's to show from the report (src/cli/run-console.ts).
  */
 export async function runProject(request: RunRequest, printer: Printer = () => {}): Promise<RunReport> {
+  if (request.resume !== undefined) return resumeProject(request, request.resume, printer);
   const print: Printer = (line) => printer(redactText(line));
   const { config, ref, project, params } = await loadRunProject(request);
   const selected = request.tasks?.length
@@ -70,28 +80,96 @@ export async function runProject(request: RunRequest, printer: Printer = () => {
   const email = request.email === false ? null : loadEmailSettings(config);
   const windowRequest = windowRequestOf(request, request.loadType ?? project.parameters.loadType);
   if (request.dryRun) return planRun(config, project, windowRequest, selected);
-  const options = {
-    command: `run ${ref.name}`,
+  return withRunSession(
+    config,
+    ref.name,
+    sessionOptions(request, ref.name, parallel, print),
+    async (session) => {
+      const window = await planWindow(session.warehouse, project, windowRequest, { readOnly: false });
+      return executeRun({
+        config,
+        project,
+        session,
+        window,
+        selected,
+        parallel,
+        email,
+        console: request.console !== false,
+        crashed: session.crashed,
+        params,
+        ...(request.backfillId === undefined ? {} : { backfillId: request.backfillId }),
+      });
+    },
+  );
+}
+
+/** `runProject` with `resume`: the window, selection and parameters come from the run resumed. */
+async function resumeProject(
+  request: RunRequest,
+  resume: true | number,
+  printer: Printer,
+): Promise<RunReport> {
+  const given = {
+    loadType: request.loadType !== undefined,
+    startDate: request.startDate !== undefined,
+    endDate: request.endDate !== undefined,
+    tasks: Boolean(request.tasks?.length),
+    dryRun: request.dryRun === true,
+  };
+  const conflicts = (Object.keys(given) as (keyof typeof given)[]).filter((key) => given[key]);
+  if (conflicts.length)
+    throw new UsageError(
+      `--resume takes the window and tasks of the run it resumes: it cannot be combined with ${conflicts.map((key) => RESUME_CONFLICTS[key]).join(', ')}`,
+    );
+  if (resume !== true && (!Number.isInteger(resume) || resume < 1))
+    throw new UsageError(`--resume: '${String(resume)}' is not a run id (a whole number ≥ 1)`);
+  const print: Printer = (line) => printer(redactText(line));
+  const { config, ref, project } = await loadCheckedProject(request);
+  const parallel =
+    request.parallel === undefined ? project.parameters.maxParallelTasks : parseParallel(request.parallel);
+  const email = request.email === false ? null : loadEmailSettings(config);
+  return withRunSession(
+    config,
+    ref.name,
+    sessionOptions(request, ref.name, parallel, print),
+    async (session) => {
+      const plan = await planResume(session.warehouse, config, project, {
+        runId: resume === true ? null : resume,
+        ...(request.params ? { params: request.params } : {}),
+      });
+      return executeRun({
+        config,
+        project,
+        session,
+        window: plan.window,
+        selected: plan.selected,
+        parallel,
+        email,
+        console: request.console !== false,
+        crashed: session.crashed,
+        params: plan.params,
+        resume: plan,
+      });
+    },
+  );
+}
+
+/** The options of a request that conflict with `resume`, as `dwh run` names them. */
+const RESUME_CONFLICTS = {
+  loadType: '--load-type',
+  startDate: '--start-date',
+  endDate: '--end-date',
+  tasks: '--tasks',
+  dryRun: '--dry-run',
+} as const;
+
+function sessionOptions(request: RunRequest, project: string, parallel: number, print: Printer) {
+  return {
+    command: `run ${project}`,
     onWait: print,
     poolSize: warehousePoolSize(parallel),
     ...(request.waitForLockMs === undefined ? {} : { waitForLockMs: request.waitForLockMs }),
   };
-  return withRunSession(config, ref.name, options, async (session) => {
-    const window = await planWindow(session.warehouse, project, windowRequest, { readOnly: false });
-    return executeRun({
-      config,
-      project,
-      session,
-      window,
-      selected,
-      parallel,
-      email,
-      console: request.console !== false,
-      crashed: session.crashed,
-      params,
-      ...(request.backfillId === undefined ? {} : { backfillId: request.backfillId }),
-    });
-  });
 }
 
 /** `dwh.yaml` of the home the request points at, for its environment. */
@@ -123,6 +201,18 @@ export async function loadRunProject(request: {
   project: LoadedProject;
   params: ReturnType<typeof projectRunParams>;
 }> {
+  const { config, ref, project } = await loadCheckedProject(request);
+  const params = projectRunParams(project, request.params, config.paths.home);
+  return { config, ref, project, params };
+}
+
+/** The configuration and the project, checked; its run parameters are the caller's to resolve. */
+async function loadCheckedProject(request: {
+  project: string;
+  environment?: string;
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+}): Promise<{ config: ResolvedConfig; ref: LoadedProject['ref']; project: LoadedProject }> {
   const config = loadRunConfig(request);
   const ref = findProject(config.paths.projectsDir, request.project);
   const project = await loadProject(ref, {
@@ -130,8 +220,7 @@ export async function loadRunProject(request: {
     overrides: config.settings.projects[ref.name],
   });
   validatePlan(project, planCheckContext(config, ref.dir));
-  const params = projectRunParams(project, request.params, config.paths.home);
-  return { config, ref, project, params };
+  return { config, ref, project };
 }
 
 function windowRequestOf(request: RunRequest, loadType: LoadType): WindowRequest {

@@ -22,6 +22,8 @@ export interface RunReport {
   emailStatus?: string;
   /** What a dry run would do. (Set for dry runs only) */
   plan?: RunPlan;
+  /** The run a resumed run (`--resume`) resumed; its reused tasks have `reusedFrom`. (Set for those only) */
+  resumedFrom?: number;
 }
 
 /** The parts of a dry run's plan that the report does not hold already. */

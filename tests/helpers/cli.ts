@@ -20,14 +20,16 @@ export function runCli(
   return collect(child, options.timeoutMs ?? 60_000);
 }
 
+/** `detached`: the CLI leads a process group of its own, so a test can signal the group (`-pid`). */
 export function startCli(
   args: string[],
-  options: { env?: Record<string, string>; cwd?: string } = {},
+  options: { env?: Record<string, string>; cwd?: string; detached?: boolean } = {},
 ): ChildProcess {
   const child = spawn(process.execPath, [cliPath, ...args], {
     cwd: options.cwd ?? repoRoot,
     env: { ...cleanEnv(), ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: options.detached ?? false,
   });
   watch(child);
   return child;

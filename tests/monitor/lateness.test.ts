@@ -77,6 +77,7 @@ function runs(specs: [status: RunSummary['status'], durationMs: number, records:
     heartbeatMs: null,
     gitSha: null,
     targetTable: null,
+    resumedFrom: null,
   }));
 }
 

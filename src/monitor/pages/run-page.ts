@@ -32,6 +32,15 @@ export function renderRun(data: RunPageData, now: Date, warehouse: string): stri
       <dd>${formatWindow(run.windowStart, run.windowEnd)} (load type ${run.loadType})</dd>
       <dt>kind</dt>
       <dd data-kind="${run.kind}">${runKindText(run)}</dd>
+      ${
+        run.resumedFrom === null
+          ? html``
+          : html`<dt>resumed from</dt>
+              <dd data-resumed-from="${run.resumedFrom}">
+                <a href="${href('runs', run.resumedFrom)}">run ${run.resumedFrom}</a> (same window; its
+                succeeded tasks reused)
+              </dd>`
+      }
       <dt>started</dt>
       <dd>${formatInstant(run.startedAt)}</dd>
       <dt>ended</dt>
@@ -99,7 +108,16 @@ export function renderRun(data: RunPageData, now: Date, warehouse: string): stri
                     <td class="num">${formatDuration(a.durationMs)}</td>
                     <td class="num">${formatCount(a.records)}</td>
                     <td class="value">${valueCell(a.value)}</td>
-                    <td class="error">${a.errorMessage ?? ''}</td>
+                    <td class="error">
+                      ${
+                        a.reusedFrom === null
+                          ? (a.errorMessage ?? '')
+                          : html`<span class="muted" data-reused-from="${a.reusedFrom}"
+                              >reused from
+                              <a href="${href('runs', a.reusedFrom)}">run ${a.reusedFrom}</a></span
+                            >`
+                      }
+                    </td>
                   </tr>`,
               )}
             </tbody>
