@@ -16,6 +16,8 @@ export interface AttemptRow {
   rejected: number;
   /** The successful attempt's `{ value }` (JSON, masked), else null (see core/task-values.ts). */
   value: unknown;
+  /** How many times a sensor checked its condition in this attempt; null for other tasks. */
+  pokes: number | null;
 }
 
 /** The task, run and number that identify one attempt. */
@@ -47,12 +49,14 @@ export async function finishAttempt(
     rejected?: number;
     /** The `{ value }` of a successful attempt, JSON-checked and masked. (Default: none, null) */
     value?: unknown;
+    /** A sensor's pokes in this attempt. (Default: null, not a sensor) */
+    pokes?: number | null;
     errorMessage: string | null;
   },
 ): Promise<void> {
   await warehouse.query(
     `update dwh.etl_task_runs set status = $4, records = $5, rejected = $6, error_message = $7, ended_at = now(),
-       value = $8::jsonb
+       value = $8::jsonb, pokes = $9
      where run_id = $1 and task_name = $2 and attempt = $3`,
     [
       attempt.runId,
@@ -64,6 +68,7 @@ export async function finishAttempt(
       attempt.errorMessage,
       // as text: the driver would send an array as a PostgreSQL array, not JSON
       'value' in attempt ? JSON.stringify(attempt.value) : null,
+      attempt.pokes ?? null,
     ],
   );
 }

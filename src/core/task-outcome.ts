@@ -28,6 +28,8 @@ export interface TaskOutcome {
   skip?: TaskSkip | null;
   /** The `{ value }` of the successful attempt, for `ctx.upstream` (see task-values.ts). */
   value?: unknown;
+  /** A sensor's pokes, over all its attempts; null for tasks that are not sensors. */
+  pokes?: number | null;
 }
 
 export function newOutcome(name: string, description: string | undefined): TaskOutcome {
@@ -44,6 +46,7 @@ export function newOutcome(name: string, description: string | undefined): TaskO
     error: null,
     errorDetail: null,
     skip: null,
+    pokes: null,
   };
 }
 

@@ -113,6 +113,7 @@ function auditHooks(input: TasksInput, base: ContextBase): RunnerHooks {
         status,
         records: counts.records,
         rejected: counts.rejected,
+        pokes: counts.pokes,
         ...('value' in counts ? { value: redactValue(counts.value) } : {}),
         errorMessage: message && redactText(message),
       });
