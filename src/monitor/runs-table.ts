@@ -61,6 +61,10 @@ export function runsText(
       const status = colourStatus(a.status, a.status, colour);
       lines.push(
         `    ${a.task_name} #${a.attempt} ${status} ${seconds}, ${formatCount(Number(a.records))} records` +
+          // a schema read without migrating may predate the column: no pokes then
+          (a.pokes === null || a.pokes === undefined
+            ? ''
+            : `, ${formatCount(Number(a.pokes))} poke${Number(a.pokes) === 1 ? '' : 's'}`) +
           (a.error_message ? ` — ${oneLine(a.error_message, MAX_ERROR)}` : ''),
       );
     }
