@@ -12,8 +12,10 @@ const libraries = ['connectors', 'transform', 'warehouse', 'quality', 'notify', 
 const below = (...layers) => [...layers];
 const ground = below('audit', 'db', 'present', 'logging', 'core');
 export const layers = {
-  cli: below('run', 'monitor', ...libraries, ...ground),
-  run: below(...libraries, ...ground),
+  cli: below('run', 'monitor', 'sensors', ...libraries, ...ground),
+  run: below('sensors', ...libraries, ...ground),
+  // sensors wait for connectors' files and databases, the warehouse and other projects' runs (audit)
+  sensors: below('connectors', ...ground),
   monitor: below('quality', 'deploy', ...ground),
   connectors: below('transform', ...ground),
   transform: ground,

@@ -21,6 +21,8 @@ export interface AttemptRow {
   reported: unknown;
   /** The row of a task a resumed run reused: the run whose attempt it is (its records count there); else null. */
   reused_from: number | null;
+  /** How many times a sensor checked its condition in this attempt; null for other tasks. */
+  pokes: number | null;
 }
 
 /** The task, run and number that identify one attempt. */
@@ -54,12 +56,14 @@ export async function finishAttempt(
     value?: unknown;
     /** What a successful attempt reported, for a resumed run. (Default: none, null) */
     report?: AttemptReport;
+    /** A sensor's pokes in this attempt. (Default: null, not a sensor) */
+    pokes?: number | null;
     errorMessage: string | null;
   },
 ): Promise<void> {
   await warehouse.query(
     `update dwh.etl_task_runs set status = $4, records = $5, rejected = $6, error_message = $7, ended_at = now(),
-       value = $8::jsonb, reported = $9::jsonb
+       value = $8::jsonb, reported = $9::jsonb, pokes = $10
      where run_id = $1 and task_name = $2 and attempt = $3`,
     [
       attempt.runId,
@@ -72,6 +76,7 @@ export async function finishAttempt(
       // as text: the driver would send an array as a PostgreSQL array, not JSON
       'value' in attempt ? JSON.stringify(attempt.value) : null,
       attempt.report ? JSON.stringify(attempt.report) : null,
+      attempt.pokes ?? null,
     ],
   );
 }

@@ -1,3 +1,4 @@
+import { taskKindOf } from '../core/task.js';
 import { redactText } from '../logging/redact.js';
 import { unselectedDependencies } from '../run/plan-window.js';
 import { resumeText } from '../run/resume-run.js';
@@ -46,6 +47,7 @@ function printPlan(
     const notes: string[] = [];
     if (task.options.enabled === false) notes.push('disabled');
     if (task.branch) notes.push('branch');
+    if (taskKindOf(task.fn) === 'sensor') notes.push('sensor');
     if (task.options.triggerRule && task.options.triggerRule !== 'all_success')
       notes.push(task.options.triggerRule);
     if (selected && !selected.has(task.name)) notes.push('not selected');
@@ -82,6 +84,8 @@ function printSummary(
     print(
       `  ${t.name.padEnd(width)}  ${t.status.padEnd(15)}  ${String(t.attempts).padStart(8)}  ${String(t.records).padStart(9)}  ${(t.durationMs / 1000).toFixed(2)} s${note ? `  ${note}` : ''}`,
     );
+    if (t.pokes !== null && t.pokes !== undefined)
+      print(`  ${' '.repeat(width)}  sensor: ${t.pokes} poke${t.pokes === 1 ? '' : 's'}`);
     for (const warning of t.warnings) print(`  ${' '.repeat(width)}  warning: ${warning}`);
   }
 }

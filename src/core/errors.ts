@@ -28,6 +28,8 @@ export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
  * A run and its tasks (exit 1):
  * - TASK_FAILED       a task gave up on purpose (`NonRetryableError`) [no retry]
  * - TASK_TIMEOUT      an attempt ran past its timeout [retried]
+ * - TASK_SKIPPED      a task ended `skipped` on its own (a sensor with softFail timed out): not a failure
+ * - SENSOR            a sensor's condition did not hold before its timeout [no retry]
  * - ATTEMPT_ENDED     a task used `ctx` after its attempt had ended
  * - UNHANDLED         a stray promise rejection or exception during the run
  * - INTERRUPTED       the process received SIGINT, SIGTERM or SIGHUP
@@ -58,6 +60,8 @@ export type ErrorCode =
   | 'DDL'
   | 'TASK_FAILED'
   | 'TASK_TIMEOUT'
+  | 'TASK_SKIPPED'
+  | 'SENSOR'
   | 'ATTEMPT_ENDED'
   | 'UNHANDLED'
   | 'INTERRUPTED'
@@ -82,6 +86,8 @@ const NOT_RETRYABLE_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'WINDOW',
   'INPUT',
   'DATA',
+  'SENSOR',
+  'TASK_SKIPPED',
 ]);
 
 export interface DwhErrorOptions {

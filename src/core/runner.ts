@@ -148,7 +148,10 @@ export async function runTasks(options: RunnerOptions): Promise<RunnerResult> {
     }).then(
       ({ reported, follow, stopped }) => {
         if (stopped && stop.signal.reason instanceof FailFastError) abortedByFailFast.add(name);
-        queue.finished(name, outcome.status === 'success' ? 'success' : 'failed');
+        // a task that skipped itself (a sensor with softFail) is followed like any skip: all_success after it
+        // is skipped too
+        if (outcome.status === 'skipped') queue.finished(name, 'skipped', outcome.skip ?? null);
+        else queue.finished(name, outcome.status === 'success' ? 'success' : 'failed');
         if (reported) {
           totals.rejected += reported.rejected;
           widen(reported.min, reported.max);

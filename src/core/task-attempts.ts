@@ -3,6 +3,7 @@ import type { ProjectParameters } from './define-project.js';
 import { TaskTimeoutError, errorDetail, errorMessage } from './errors.js';
 import { classifyError } from './retry-class.js';
 import { attemptReport, type AttemptReport } from './reused-task.js';
+import { isTaskSkip } from './skip-task.js';
 import { resolveRetryPolicy, retryDelay } from './retry-policy.js';
 import type { PlannedTask } from './task-graph.js';
 import type { TaskOutcome } from './task-outcome.js';
@@ -18,6 +19,8 @@ interface AttemptCounts {
   value?: unknown;
   /** What the successful attempt reported, for a resumed run (see reused-task.ts); absent otherwise. */
   report?: AttemptReport;
+  /** A sensor's pokes in this attempt; null for other tasks. */
+  pokes: number | null;
 }
 
 /** What the runner needs from the run around it: audit writes and the context of an attempt. */
@@ -62,7 +65,7 @@ export interface TaskRunInput {
 }
 
 export interface TaskRunResult {
-  /** What the successful attempt reported; null when the task failed. */
+  /** What the successful attempt reported; null when the task failed or skipped itself. */
   reported: Reported | null;
   /** The tasks a successful branch follows; null for other tasks. */
   follow: string[] | null;
@@ -127,6 +130,16 @@ async function attempts(input: TaskRunInput): Promise<TaskRunResult> {
     } catch (thrown) {
       const message = errorMessage(thrown);
       const stopped = stop.aborted;
+      if (isTaskSkip(thrown) && !stopped) {
+        // the task skipped itself (a sensor with softFail timed out): not a failure, and not retried
+        await hooks.attemptEnded(task.name, attempt, 'skipped', counts(reported), message);
+        outcome.status = 'skipped';
+        outcome.skip = { reason: message, complete: false };
+        outcome.error = message;
+        outcome.warnings = reported.warnings;
+        attemptLog.info(`skipped: ${message}`);
+        return { reported: null, follow: null, stopped: false };
+      }
       const permanent = attempt <= policy.retries && !stopped ? permanentReason(task, thrown, attempt) : null;
       const retry = attempt <= policy.retries && !stopped && permanent === null;
       await hooks.attemptEnded(
@@ -152,6 +165,7 @@ async function attempts(input: TaskRunInput): Promise<TaskRunResult> {
         return { reported: null, follow: null, stopped: true };
       }
     } finally {
+      if (reported.pokes !== null) outcome.pokes = (outcome.pokes ?? 0) + reported.pokes;
       stop.removeEventListener('abort', onStop);
       // fences the attempt's ctx (see attempt-fence.ts) and tells work it left behind to stop
       if (!controller.signal.aborted) controller.abort(new Error('the attempt finished'));
@@ -223,6 +237,7 @@ function runAttempt(
 const counts = (reported: Reported): AttemptCounts => ({
   records: reported.records,
   rejected: reported.rejected,
+  pokes: reported.pokes,
 });
 
 function asError(thrown: unknown): Error {

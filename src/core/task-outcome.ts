@@ -33,6 +33,8 @@ export interface TaskOutcome {
    * reused-task.ts). `records` are that attempt's, counted in that run, not in this one.
    */
   reusedFrom?: number;
+  /** A sensor's pokes, over all its attempts; null for tasks that are not sensors. */
+  pokes?: number | null;
 }
 
 export function newOutcome(name: string, description: string | undefined): TaskOutcome {
@@ -49,6 +51,7 @@ export function newOutcome(name: string, description: string | undefined): TaskO
     error: null,
     errorDetail: null,
     skip: null,
+    pokes: null,
   };
 }
 

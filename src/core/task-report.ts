@@ -17,6 +17,8 @@ export interface Reported {
   /** `{ value }`, the last one reported; `hasValue` tells an undefined value from none. */
   value: unknown;
   hasValue: boolean;
+  /** The pokes a sensor reported; null when the task reported none (it is not a sensor). */
+  pokes: number | null;
 }
 
 export function emptyReport(): Reported {
@@ -31,6 +33,7 @@ export function emptyReport(): Reported {
     nothingToDo: false,
     value: undefined,
     hasValue: false,
+    pokes: null,
   };
 }
 
@@ -62,6 +65,15 @@ export function mergeReport(into: Reported, result: TaskResult, task: string): v
       }
       into.byTable[result.table] = (into.byTable[result.table] ?? 0) + result.records;
     }
+  }
+  if (result.pokes !== undefined) {
+    if (!Number.isInteger(result.pokes) || result.pokes < 0) {
+      throw new DwhError(
+        'USAGE',
+        `task '${task}' reported pokes = ${String(result.pokes)}; expected a whole number ≥ 0`,
+      );
+    }
+    into.pokes = (into.pokes ?? 0) + result.pokes;
   }
   for (const key of ['skipDownstream', 'nothingToDo'] as const) {
     const value = result[key];

@@ -34,8 +34,11 @@ export function partial<Args extends unknown[]>(fn: TaskFunction<Args>, ...args:
   return bound;
 }
 
-/** A worker that makes a task of a special kind: `runChecks` makes `checks` tasks (read by `dwh dq`). */
-export type TaskKind = 'checks';
+/**
+ * A worker that makes a task of a special kind: `runChecks` makes `checks` tasks (read by `dwh dq`), the
+ * sensors make `sensor` tasks (shown in the plan of a dry run).
+ */
+export type TaskKind = 'checks' | 'sensor';
 
 /**
  * Symbol.for, not a module's own Symbol: project files load their own copy of dwh, and the kind one copy marks
@@ -52,7 +55,7 @@ export function markTaskKind(fn: (...args: never[]) => unknown, kind: TaskKind):
 export function taskKindOf(fn: unknown): TaskKind | null {
   if (typeof fn !== 'function') return null;
   const kind = (fn as { [TASK_KIND]?: unknown })[TASK_KIND];
-  return kind === 'checks' ? kind : null;
+  return kind === 'checks' || kind === 'sensor' ? kind : null;
 }
 
 /**

@@ -54,6 +54,11 @@ export interface TaskResult {
    * masked in etl_task_runs.value (see core/task-values.ts). Only the succeeding attempt's value counts.
    */
   value?: unknown;
+  /**
+   * How many times a sensor checked its condition: sensors report 1 per poke (see sensors/sensor-loop.ts);
+   * stored with the attempt in etl_task_runs.pokes and shown in the run summary. (Default: none, null)
+   */
+  pokes?: number;
 }
 
 /** Run statuses as stored in `etl_runs.status`. */

@@ -59,6 +59,8 @@ export interface AttemptSummary {
   endedAt: Date | null;
   durationMs: number | null;
   records: number;
+  /** A sensor's pokes in this attempt; null for other tasks. */
+  pokes: number | null;
   errorMessage: string | null;
   /** The successful attempt's `{ value }` (masked JSON), else null. */
   value: unknown;
@@ -114,6 +116,8 @@ function toAttemptSummary(row: AttemptRow): AttemptSummary {
     endedAt: row.ended_at,
     durationMs: row.ended_at ? row.ended_at.getTime() - row.started_at.getTime() : null,
     records: Number(row.records),
+    // a schema the dashboard reads without migrating may predate the column
+    pokes: row.pokes === null || row.pokes === undefined ? null : Number(row.pokes),
     errorMessage: row.error_message,
     value: row.value ?? null,
     reusedFrom: row.reused_from === null || row.reused_from === undefined ? null : Number(row.reused_from),

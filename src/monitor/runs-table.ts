@@ -66,6 +66,10 @@ export function runsText(
         a.reused_from === null || a.reused_from === undefined ? '' : ` — reused from run ${a.reused_from}`;
       lines.push(
         `    ${a.task_name} #${a.attempt} ${status} ${seconds}, ${formatCount(Number(a.records))} records` +
+          // a schema read without migrating may predate the column: no pokes then
+          (a.pokes === null || a.pokes === undefined
+            ? ''
+            : `, ${formatCount(Number(a.pokes))} poke${Number(a.pokes) === 1 ? '' : 's'}`) +
           reused +
           (a.error_message ? ` — ${oneLine(a.error_message, MAX_ERROR)}` : ''),
       );

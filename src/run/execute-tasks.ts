@@ -123,6 +123,7 @@ function auditHooks(input: TasksInput, base: ContextBase): RunnerHooks {
         status,
         records: counts.records,
         rejected: counts.rejected,
+        pokes: counts.pokes,
         ...('value' in counts ? { value: redactValue(counts.value) } : {}),
         ...(counts.report ? { report: counts.report } : {}),
         errorMessage: message && redactText(message),

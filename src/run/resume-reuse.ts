@@ -18,7 +18,8 @@ type Taken =
  * a row for the task, its last attempt) succeeded — unless a task they depend on runs again: a task that ran
  * after a failure (`all_done`, `one_failed`…) or read an upstream value is run again after the tasks it
  * followed. A task skipped in the chain is not run again when its upstream tasks are all reused, skipped or
- * disabled: the reused branches and short-circuits skip it again, the trigger rules decide it as before.
+ * disabled: the reused branches and short-circuits skip it again, the trigger rules decide it as before. A
+ * sensor that skipped itself (softFail; its row has pokes) pokes again, so what follows it is decided again.
  * An attempt recorded without its report (before reports were stored) is not reused.
  *
  * `chain`: the run ids, oldest first; `attempts`: theirs.
@@ -54,7 +55,7 @@ export function reusableTasks(
       if (earlier) {
         reused.set(name, earlier);
         result = 'reused';
-      } else if (row?.status === 'skipped') result = 'skipped';
+      } else if (row?.status === 'skipped' && (row.pokes ?? null) === null) result = 'skipped';
     }
     taken.set(name, result);
     return result;

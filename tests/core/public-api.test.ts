@@ -40,7 +40,20 @@ describe('public API: dwh for authoring, dwh/ops for operations', () => {
       expect(packages).not.toContain(heavy);
     }
     expect(exports).toEqual(
-      expect.arrayContaining(['defineProject', 'defineFactory', 'task', 'partial', 'loadTable', 'runChecks']),
+      expect.arrayContaining([
+        'defineProject',
+        'defineFactory',
+        'task',
+        'partial',
+        'loadTable',
+        'runChecks',
+        'sensor',
+        'fileSensor',
+        'sqlSensor',
+        'sourceFreshnessSensor',
+        'projectSensor',
+        'httpSensor',
+      ]),
     );
     for (const operation of [
       'runProject',

@@ -30,6 +30,7 @@ function row(runId: number, task: string, status: AttemptRow['status'], extra: P
     value: null,
     reported: status === 'success' ? report : null,
     reused_from: null,
+    pokes: null,
     ...extra,
   } satisfies AttemptRow;
 }
@@ -90,5 +91,27 @@ describe('resume: which tasks a resumed run reuses', () => {
       [row(1, 'extract', 'success', { reported: null }), row(1, 'load', 'success')],
     );
     expect(reused.size).toBe(0);
+  });
+
+  it('reuses what follows a skip decided by the runner, but not what follows a sensor that skipped itself', () => {
+    const sensed = planTasks('p', [
+      task('wait', noop),
+      task('after', noop, { dependsOn: ['wait'], triggerRule: 'all_done' }),
+    ]);
+    const decided = reusableTasks(
+      sensed,
+      undefined,
+      [1],
+      [row(1, 'wait', 'skipped'), row(1, 'after', 'success')],
+    );
+    expect([...decided.keys()]).toEqual(['after']);
+    // a softFail sensor's own skip (its row counts pokes): it pokes again, so 'after' is decided again
+    const selfSkipped = reusableTasks(
+      sensed,
+      undefined,
+      [1],
+      [row(1, 'wait', 'skipped', { pokes: 3 }), row(1, 'after', 'success')],
+    );
+    expect(selfSkipped.size).toBe(0);
   });
 });

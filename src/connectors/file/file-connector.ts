@@ -60,6 +60,11 @@ export class FileConnector implements Connector {
     return Promise.resolve();
   }
 
+  /** The folder the connector's paths are relative to: its `dir` (relative to the home), else the project's. */
+  folder(projectDir: string): string {
+    return this.config.dir ? path.resolve(this.home, this.config.dir) : projectDir;
+  }
+
   async extract(
     request: ExtractRequest,
     ctx: ExtractContext,
@@ -72,7 +77,7 @@ export class FileConnector implements Connector {
         `bad extract request: ${parsed.error.issues[0]?.message ?? 'invalid'}`,
       );
     const req = parsed.data;
-    const base = this.config.dir ? path.resolve(this.home, this.config.dir) : ctx.projectDir;
+    const base = this.folder(ctx.projectDir);
     const shown = (file: string) => path.relative(base, file) || path.basename(file);
     const files = await this.nonEmpty(
       await this.match(base, req.path),

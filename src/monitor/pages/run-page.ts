@@ -22,6 +22,8 @@ export function renderRun(data: RunPageData, now: Date, warehouse: string): stri
   // tasks of a group (`dims.customer`) together, under the group's heading
   const attempts = groupedOrder(data.attempts, (a) => a.task);
   const failed = attempts.filter((a) => a.status === 'failed' || a.status === 'up_for_retry');
+  // a pokes column only for runs with sensors
+  const sensors = attempts.some((a) => a.pokes !== null);
   const body = html`<h1>
       Run ${run.runId} of
       <a href="${href('projects', run.project)}">${run.project}</a> ${statusBadge(run.status)}
@@ -92,6 +94,7 @@ export function renderRun(data: RunPageData, now: Date, warehouse: string): stri
                 <th>started</th>
                 <th class="num">duration</th>
                 <th class="num">records</th>
+                ${sensors ? html`<th class="num">pokes</th>` : html``}
                 <th>value</th>
                 <th>error</th>
               </tr>
@@ -107,6 +110,7 @@ export function renderRun(data: RunPageData, now: Date, warehouse: string): stri
                     <td>${formatInstant(a.startedAt)}</td>
                     <td class="num">${formatDuration(a.durationMs)}</td>
                     <td class="num">${formatCount(a.records)}</td>
+                    ${sensors ? html`<td class="num">${a.pokes === null ? '' : formatCount(a.pokes)}</td>` : html``}
                     <td class="value">${valueCell(a.value)}</td>
                     <td class="error">
                       ${
@@ -119,6 +123,7 @@ export function renderRun(data: RunPageData, now: Date, warehouse: string): stri
                       }
                     </td>
                   </tr>`,
+                sensors ? 9 : 8,
               )}
             </tbody>
           </table>`
@@ -159,13 +164,17 @@ function valueCell(value: unknown): SafeHtml {
 const localName = (task: string) => task.slice((displayGroupOf(task)?.length ?? -1) + 1);
 
 /** A heading row before the rows of each task group. */
-function withGroupHeadings(attempts: AttemptSummary[], row: (a: AttemptSummary) => SafeHtml): SafeHtml[] {
+function withGroupHeadings(
+  attempts: AttemptSummary[],
+  row: (a: AttemptSummary) => SafeHtml,
+  columns: number,
+): SafeHtml[] {
   return attempts.map((a, i) => {
     const group = displayGroupOf(a.task);
     const previous = attempts[i - 1];
     if (!group || (previous && displayGroupOf(previous.task) === group)) return row(a);
     return html`<tr class="group-heading" data-group="${group}">
-        <th colspan="7">group ${group}</th>
+        <th colspan="${String(columns)}">group ${group}</th>
       </tr>
       ${row(a)}`;
   });
