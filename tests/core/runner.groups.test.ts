@@ -86,8 +86,8 @@ describe.each(targetKinds)('runner: task groups, through the CLI (%s)', (kind) =
     try {
       const { status, body } = await get(dashboard, `/runs/${run.run_id}`);
       expect(status).toBe(200);
-      expect(body).toContain('<th colspan="7">group dims</th>');
-      expect(body).toContain('<th colspan="7">group marts.finance</th>');
+      expect(body).toContain('<th colspan="8">group dims</th>');
+      expect(body).toContain('<th colspan="8">group marts.finance</th>');
       // in the timeline: the heading, then the tasks by their names in the group
       expect(body).toMatch(/<text class="axis group"[^>]*\s*>dims<\/text/);
       expect(body).toMatch(/text-anchor="end"\s*>customer<\/text/);

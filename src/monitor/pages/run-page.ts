@@ -112,16 +112,7 @@ export function renderRun(data: RunPageData, now: Date, warehouse: string): stri
                     <td class="num">${formatCount(a.records)}</td>
                     ${sensors ? html`<td class="num">${a.pokes === null ? '' : formatCount(a.pokes)}</td>` : html``}
                     <td class="value">${valueCell(a.value)}</td>
-                    <td class="error">
-                      ${
-                        a.reusedFrom === null
-                          ? (a.errorMessage ?? '')
-                          : html`<span class="muted" data-reused-from="${a.reusedFrom}"
-                              >reused from
-                              <a href="${href('runs', a.reusedFrom)}">run ${a.reusedFrom}</a></span
-                            >`
-                      }
-                    </td>
+                    <td class="error">${errorCell(a)}</td>
                   </tr>`,
                 sensors ? 9 : 8,
               )}
@@ -152,6 +143,14 @@ export function renderRun(data: RunPageData, now: Date, warehouse: string): stri
     },
     body,
   );
+}
+
+/** Why an attempt failed or did not run; for a task a resumed run reused, the run whose attempt it is. */
+function errorCell(a: AttemptSummary): SafeHtml | string {
+  if (a.reusedFrom === null) return a.errorMessage ?? '';
+  return html`<span class="muted" data-reused-from="${a.reusedFrom}"
+    >reused from <a href="${href('runs', a.reusedFrom)}">run ${a.reusedFrom}</a></span
+  >`;
 }
 
 /** A task's `{ value }` as compact JSON, cut to one short line; the whole of it in the tooltip. */
