@@ -16,6 +16,12 @@ const database = {
   batchSize: z.number().int().positive().default(10_000),
   /** Connect timeout. (Default: 10000) */
   connectTimeoutMs: z.number().int().positive().default(10_000),
+  /**
+   * Sessions open at most at once. Tasks running in parallel each read through a session of their own (a
+   * transaction or a cursor belongs to one extract); an extract beyond the limit waits for a free one.
+   * (Default: 4, as maxParallelTasks)
+   */
+  maxConnections: z.number().int().min(1).default(4),
 };
 
 const postgresSchema = z.object({ kind: z.literal('postgres'), ...database }).strict();

@@ -80,14 +80,6 @@ export async function firstValue(
     return row ? { found: true, value: Object.values(row)[0] } : { found: false, value: undefined };
   }
   const connector = await sensorConnector(ctx, query.connector, ['postgres', 'mysql']);
-  return oneAtATime(connector, () => firstValueOf(ctx, connector, query));
-}
-
-async function firstValueOf(
-  ctx: TaskContext,
-  connector: Connector,
-  query: SensorQuery,
-): Promise<{ found: boolean; value: unknown }> {
   const source = await connector.extract(
     { query: query.sql, params: query.params ?? {} },
     { window: ctx.window, runId: ctx.runId, projectDir: ctx.projectDir, signal: ctx.signal, log: ctx.log },
@@ -99,22 +91,4 @@ async function firstValueOf(
   for await (const batch of source.batches)
     if (!first.found && batch.rows.length) first = { found: true, value: batch.rows[0]![0] };
   return first;
-}
-
-/** The query each connector is running for a sensor: the next one on it waits for it. */
-const busy = new WeakMap<Connector, Promise<unknown>>();
-
-/**
- * A connector is one session shared by the run's tasks, and a database session reads one query at a time
- * (the postgres connector's cursor has a fixed name): sensors on the same connector take turns.
- */
-function oneAtATime<T>(connector: Connector, work: () => Promise<T>): Promise<T> {
-  const before = busy.get(connector) ?? Promise.resolve();
-  const mine = before.then(work, work);
-  // the next query waits for this one to end, however it ends; its error goes to its own caller
-  busy.set(
-    connector,
-    mine.catch(() => undefined),
-  );
-  return mine;
 }

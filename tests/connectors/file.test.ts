@@ -139,4 +139,12 @@ describe('connectors: configuration', () => {
       /environments\.local\.connectors\.db\.kind/,
     );
   });
+
+  it.each(['postgres', 'mysql'])('maxConnections below 1 is refused for a %s connector', async (kind) => {
+    await expect(
+      registry({ crm: { kind, url: 'x://unused', maxConnections: 0 } }).get('crm'),
+    ).rejects.toThrow(
+      /^config\/dwh\.yaml: environments\.local\.connectors\.crm\.maxConnections: .*>=1.* \(got 0\)$/,
+    );
+  });
 });

@@ -1,10 +1,11 @@
-import type { Connection, FieldPacket, Query } from 'mysql2';
+import type { FieldPacket, Pool, PoolConnection, Query } from 'mysql2';
 import { z } from 'zod';
 import type { RowBatch, RowSource } from '../../core/load-source.js';
 import { maskUrl } from '../../logging/redact.js';
 import { errorMessage } from '../../core/errors.js';
 import type { MysqlConnectorConfig } from '../config.js';
 import { ConnectorError } from '../connector-error.js';
+import { SessionLeases } from '../session-leases.js';
 import type { Connector, ExtractContext, ExtractRequest } from '../../core/types.js';
 import { windowParams } from '../../core/window-params.js';
 
@@ -19,10 +20,13 @@ const requestSchema = z
 /**
  * MySQL / MariaDB source (mysql2). The result is streamed row by row from the socket and grouped into
  * batches; the stream is paused while the loader catches up, so memory stays flat. Dates are read as UTC.
+ * The connector is a pool shared by the run's tasks: each extract streams through a connection of its own, so
+ * parallel tasks (or two streams in one task) never queue behind each other's results.
  */
 export class MysqlConnector implements Connector {
   readonly kind = 'mysql';
-  private connection: Connection | null = null;
+  private pool: Pool | null = null;
+  private readonly leases = new SessionLeases<PoolConnection>();
   private readonly where: string;
 
   constructor(
@@ -37,7 +41,7 @@ export class MysqlConnector implements Connector {
   async open(): Promise<void> {
     const mysql = await import('mysql2');
     const c = this.config;
-    const connection = mysql.createConnection({
+    const pool = mysql.createPool({
       ...(c.url ? { uri: c.url } : {}),
       ...(c.host ? { host: c.host } : {}),
       ...(c.port ? { port: c.port } : {}),
@@ -45,26 +49,26 @@ export class MysqlConnector implements Connector {
       ...(c.user ? { user: c.user } : {}),
       ...(c.password ? { password: c.password } : {}),
       connectTimeout: c.connectTimeoutMs,
+      connectionLimit: c.maxConnections,
       timezone: 'Z',
       namedPlaceholders: true,
       supportBigNumbers: true,
       bigNumberStrings: true,
       decimalNumbers: false,
     });
+    // a dropped connection leaves the pool and surfaces in the next query, not as an unhandled 'error' event
+    pool.on('connection', (connection) => connection.on('error', () => undefined));
     try {
-      await new Promise<void>((resolve, reject) =>
-        connection.connect((error) => (error ? reject(error) : resolve())),
-      );
+      (await this.checkout(pool)).release();
     } catch (error) {
-      connection.destroy();
+      await new Promise<void>((resolve) => pool.end(() => resolve()));
       throw new ConnectorError(
         this.name,
         `cannot connect to mysql ${this.where}: ${errorMessage(error)}`,
         error,
       );
     }
-    connection.on('error', () => undefined); // a dropped connection surfaces in the next query
-    this.connection = connection;
+    this.pool = pool;
   }
 
   extract(request: ExtractRequest, ctx: ExtractContext): Promise<RowSource> {
@@ -74,48 +78,88 @@ export class MysqlConnector implements Connector {
         this.name,
         `bad extract request: ${parsed.error.issues[0]?.message ?? 'invalid'}`,
       );
-    const connection = this.connection;
-    if (!connection) throw new ConnectorError(this.name, 'not open');
-    const { name, config } = this;
+    const pool = this.pool;
+    if (!pool) throw new ConnectorError(this.name, 'not open');
+    const { name, config, where } = this;
     const { query: sql, params } = parsed.data;
     const values = { ...windowParams(ctx.window, ctx.runId), ...params };
     // mysql2 rejects named values the query does not use
     const used = Object.fromEntries(Object.entries(values).filter(([key]) => sql.includes(`:${key}`)));
     const source = `connector '${name}'`;
+    const checkout = () => this.checkout(pool);
     async function* batches(): AsyncGenerator<RowBatch> {
-      let columns: string[] | null = null;
-      const query = (connection as unknown as { query(options: object): Query }).query({
-        sql,
-        values: used,
-        rowsAsArray: true,
-      });
-      query.on('fields', (fields: FieldPacket[]) => (columns = fields.map((f) => f.name)));
-      const stream = query.stream({ highWaterMark: config.batchSize });
-      const abort = () => stream.destroy(new Error('aborted'));
-      ctx.signal.addEventListener('abort', abort, { once: true });
-      let rows: unknown[][] = [];
+      let connection: PoolConnection;
+      let giveBack: (error?: Error) => void;
       try {
-        for await (const row of stream as AsyncIterable<unknown[]>) {
-          rows.push(row);
-          if (rows.length >= config.batchSize) {
-            yield { columns: columns!, rows, source };
-            rows = [];
-          }
-        }
+        ({ connection, release: giveBack } = await checkout());
       } catch (error) {
-        throw new ConnectorError(name, `query failed: ${errorMessage(error)}`, error);
-      } finally {
-        ctx.signal.removeEventListener('abort', abort);
+        throw new ConnectorError(name, `cannot connect to mysql ${where}: ${errorMessage(error)}`, error);
       }
-      if (rows.length) yield { columns: columns!, rows, source };
+      // how the stream ended: the connection goes back to the pool only when the server is done with it
+      let reusable = false;
+      try {
+        ctx.signal.throwIfAborted();
+        let columns: string[] | null = null;
+        const query = (connection as unknown as { query(options: object): Query }).query({
+          sql,
+          values: used,
+          rowsAsArray: true,
+        });
+        query.on('fields', (fields: FieldPacket[]) => (columns = fields.map((f) => f.name)));
+        const stream = query.stream({ highWaterMark: config.batchSize });
+        const abort = () => stream.destroy(new Error('aborted'));
+        ctx.signal.addEventListener('abort', abort, { once: true });
+        let rows: unknown[][] = [];
+        try {
+          for await (const row of stream as AsyncIterable<unknown[]>) {
+            rows.push(row);
+            if (rows.length >= config.batchSize) {
+              yield { columns: columns!, rows, source };
+              rows = [];
+            }
+          }
+        } catch (error) {
+          // an error the server sent (a bad query: it has an errno) ends the query and leaves the connection
+          // usable; a lost connection (fatal) or an abort mid-stream does not
+          const { errno, fatal } = error as { errno?: unknown; fatal?: unknown };
+          reusable = typeof errno === 'number' && fatal !== true;
+          throw new ConnectorError(name, `query failed: ${errorMessage(error)}`, error);
+        } finally {
+          ctx.signal.removeEventListener('abort', abort);
+        }
+        reusable = true;
+        if (rows.length) yield { columns: columns!, rows, source };
+      } finally {
+        // a stream left midway (the consumer stopped reading, or an abort) still has rows coming on the socket:
+        // that connection is closed, which frees its place in the pool at once
+        giveBack(reusable ? undefined : new Error('stream left midway'));
+      }
     }
     return Promise.resolve({ kind: 'rows', batches: batches() });
   }
 
+  /**
+   * A connection of the pool for one extract, and how to give it back (with an error it is closed instead);
+   * waits while all maxConnections are in use.
+   */
+  private async checkout(
+    pool: Pool,
+  ): Promise<{ connection: PoolConnection; release: (error?: Error) => void }> {
+    const connection = await new Promise<PoolConnection>((resolve, reject) =>
+      pool.getConnection((error, got) => (error ? reject(error) : resolve(got))),
+    );
+    const release = this.leases.lend(connection, (error) =>
+      error ? connection.destroy() : connection.release(),
+    );
+    return { connection, release };
+  }
+
   async close(): Promise<void> {
-    const connection = this.connection;
-    this.connection = null;
-    if (!connection) return;
-    await new Promise<void>((resolve) => connection.end(() => resolve()));
+    const pool = this.pool;
+    this.pool = null;
+    // a connection still streaming to an extract nobody reads would keep the pool from ending
+    this.leases.endAll(new Error(`connector '${this.name}' closed`));
+    if (!pool) return;
+    await new Promise<void>((resolve) => pool.end(() => resolve()));
   }
 }

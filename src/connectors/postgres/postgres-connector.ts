@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import type pg from 'pg';
 import { z } from 'zod';
 import { bindNamedParams } from '../../db/named-params.js';
@@ -7,6 +8,7 @@ import { maskUrl } from '../../logging/redact.js';
 import { errorMessage } from '../../core/errors.js';
 import type { PostgresConnectorConfig } from '../config.js';
 import { ConnectorError } from '../connector-error.js';
+import { SessionLeases } from '../session-leases.js';
 import type { Connector, ExtractContext, ExtractOptions, ExtractRequest } from '../../core/types.js';
 import { windowParams } from '../../core/window-params.js';
 import { inlineParams } from './inline-params.js';
@@ -22,10 +24,13 @@ const requestSchema = z
 /**
  * PostgreSQL source. Rows are read through a server-side cursor (FETCH batchSize), so memory stays flat; the
  * pass-through form is `COPY (query) TO STDOUT`, which a PostgreSQL target reads with COPY FROM STDIN as is.
+ * The connector is a pool shared by the run's tasks: each extract has a session of its own for its whole life
+ * (its transaction and its cursor are per session), so tasks running in parallel never meet on one.
  */
 export class PostgresConnector implements Connector {
   readonly kind = 'postgres';
-  private client: pg.Client | null = null;
+  private pool: pg.Pool | null = null;
+  private readonly leases = new SessionLeases<pg.PoolClient>();
   private readonly where: string;
 
   constructor(
@@ -40,27 +45,43 @@ export class PostgresConnector implements Connector {
   async open(): Promise<void> {
     const { default: pgModule } = await import('pg');
     const c = this.config;
-    const client = new pgModule.Client({
+    const connectTimeoutMs = c.connectTimeoutMs;
+    /**
+     * The connect timeout goes to each client, not to the pool: the pool would apply it to waiting for a free
+     * session too, failing a task that only waits for another to finish.
+     */
+    class SourceClient extends pgModule.Client {
+      constructor(config: pg.ClientConfig = {}) {
+        // the pool keeps the password out of its enumerable options; the spread would drop it
+        super({ ...config, password: config.password, connectionTimeoutMillis: connectTimeoutMs });
+      }
+    }
+    const pool = new pgModule.Pool({
       ...(c.url ? { connectionString: c.url } : {}),
       ...(c.host ? { host: c.host } : {}),
       ...(c.port ? { port: c.port } : {}),
       ...(c.database ? { database: c.database } : {}),
       ...(c.user ? { user: c.user } : {}),
       ...(c.password ? { password: c.password } : {}),
-      connectionTimeoutMillis: c.connectTimeoutMs,
       options: '-c TimeZone=UTC',
+      max: c.maxConnections,
+      Client: SourceClient,
     });
+    // a session that drops while idle is removed by the pool; one that drops while an extract holds it fails
+    // that extract's next query. Neither is an unhandled 'error' event.
+    pool.on('error', () => undefined);
+    pool.on('connect', (client) => client.on('error', () => undefined));
     try {
-      await client.connect();
+      (await pool.connect()).release();
     } catch (error) {
-      await client.end().catch(() => undefined);
+      await pool.end().catch(() => undefined);
       throw new ConnectorError(
         this.name,
         `cannot connect to postgres ${this.where}: ${errorMessage(error)}`,
         error,
       );
     }
-    this.client = client;
+    this.pool = pool;
   }
 
   async extract(
@@ -74,33 +95,41 @@ export class PostgresConnector implements Connector {
         this.name,
         `bad extract request: ${parsed.error.issues[0]?.message ?? 'invalid'}`,
       );
-    const client = this.requireClient();
+    const pool = this.requirePool();
     const bound = bindNamedParams(
       parsed.data.query,
       { ...windowParams(ctx.window, ctx.runId), ...parsed.data.params },
       `connector '${this.name}' query`,
     );
-    return options.prefer === 'bytes' ? this.copyOut(client, bound) : this.cursorRows(client, bound, ctx);
+    return options.prefer === 'bytes' ? this.copyOut(pool, bound) : this.cursorRows(pool, bound, ctx);
   }
 
-  private async copyOut(client: pg.Client, bound: Sql): Promise<ByteSource> {
+  private async copyOut(pool: pg.Pool, bound: Sql): Promise<ByteSource> {
     const { to: copyTo } = await import('pg-copy-streams');
-    const fields = await this.describe(client, bound);
-    const text = inlineParams(bound.text, bound.values, (v) => client.escapeLiteral(v));
+    const { escapeLiteral } = (await import('pg')).default;
+    const fields = await this.describe(pool, bound);
+    const text = inlineParams(bound.text, bound.values, escapeLiteral);
+    const open = async (): Promise<Readable> => {
+      const { client, release } = await this.checkout(pool);
+      const stream = client.query(copyTo(`COPY (${text}) TO STDOUT`));
+      stream.once('end', () => release());
+      stream.once('error', (error) => release(error));
+      // destroyed before its end: the session is in the middle of a COPY, so the pool ends it
+      stream.once('close', () => release(new Error('COPY TO STDOUT stream closed before its end')));
+      return stream;
+    };
     return {
       kind: 'bytes',
       format: 'text',
       header: false,
       columns: fields,
-      parts: [
-        { name: `connector '${this.name}'`, open: () => client.query(copyTo(`COPY (${text}) TO STDOUT`)) },
-      ],
+      parts: [{ name: `connector '${this.name}'`, open }],
     };
   }
 
-  private async describe(client: pg.Client, bound: Sql): Promise<string[]> {
+  private async describe(pool: pg.Pool, bound: Sql): Promise<string[]> {
     try {
-      const result = await client.query({
+      const result = await pool.query({
         text: `SELECT * FROM (${bound.text}) AS q LIMIT 0`,
         values: bound.values,
       });
@@ -110,12 +139,16 @@ export class PostgresConnector implements Connector {
     }
   }
 
-  private cursorRows(client: pg.Client, bound: Sql, ctx: ExtractContext): RowSource {
+  private cursorRows(pool: pg.Pool, bound: Sql, ctx: ExtractContext): RowSource {
     const { name, config } = this;
     const source = `connector '${name}'`;
+    const checkout = () => this.checkout(pool);
     async function* batches(): AsyncGenerator<RowBatch> {
-      await client.query('BEGIN READ ONLY');
+      const { client, release } = await checkout();
+      let ended = false;
       try {
+        ctx.signal.throwIfAborted();
+        await client.query('BEGIN READ ONLY');
         try {
           await client.query(`DECLARE dwh_extract NO SCROLL CURSOR FOR ${bound.text}`, bound.values);
         } catch (error) {
@@ -133,22 +166,47 @@ export class PostgresConnector implements Connector {
           yield { columns, rows: result.rows, source };
         }
         await client.query('COMMIT');
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw error;
+        ended = true;
+      } finally {
+        // runs on an error and when the consumer stops reading (`break` calls return()): the transaction ends
+        // here, so the session goes back to the pool clean; one that cannot roll back is discarded
+        let broken: Error | undefined;
+        if (!ended)
+          await client.query('ROLLBACK').catch((error: unknown) => {
+            broken = error instanceof Error ? error : new Error(String(error));
+          });
+        release(broken);
       }
     }
     return { kind: 'rows', batches: batches() };
   }
 
-  private requireClient(): pg.Client {
-    if (!this.client) throw new ConnectorError(this.name, 'not open');
-    return this.client;
+  /** A session of the pool for one extract, and how to give it back; waits while all maxConnections are in use. */
+  private async checkout(
+    pool: pg.Pool,
+  ): Promise<{ client: pg.PoolClient; release: (error?: Error) => void }> {
+    try {
+      const client = await pool.connect();
+      return { client, release: this.leases.lend(client, (error) => client.release(error)) };
+    } catch (error) {
+      throw new ConnectorError(
+        this.name,
+        `cannot connect to postgres ${this.where}: ${errorMessage(error)}`,
+        error,
+      );
+    }
+  }
+
+  private requirePool(): pg.Pool {
+    if (!this.pool) throw new ConnectorError(this.name, 'not open');
+    return this.pool;
   }
 
   async close(): Promise<void> {
-    const client = this.client;
-    this.client = null;
-    await client?.end();
+    const pool = this.pool;
+    this.pool = null;
+    // an extract still holding a session (its consumer gone) would keep the pool from ending
+    this.leases.endAll(new Error(`connector '${this.name}' closed`));
+    await pool?.end();
   }
 }
