@@ -320,11 +320,42 @@ export async function latestSuccessfulRecords(
   project: string,
 ): Promise<Pick<RunRow, 'run_id' | 'number_of_records'> | null> {
   const [row] = await warehouse.query<Pick<RunRow, 'run_id' | 'number_of_records'>>(
-    `select run_id, number_of_records from dwh.etl_runs where project_name = $1 and status = 'success'
-       order by run_id desc limit 1`,
-    [project],
+    `${windowRecordsCte}
+     select head as run_id, sum(number_of_records)::bigint as number_of_records from chain
+     group by head order by head desc limit 1`,
+    [project, null],
   );
   return row ?? null;
+}
+
+/**
+ * The project's successful runs (all, or those before `$2`) with their records and the records of the runs
+ * each resumed, transitively (resumed_from): a resumed run's number_of_records counts only its own attempts,
+ * the reused tasks' records count in the run that loaded them; together they are the window's records.
+ */
+const windowRecordsCte = `with recursive chain as (
+       select run_id as head, run_id, resumed_from, number_of_records from dwh.etl_runs
+       where project_name = $1 and status = 'success' and ($2::bigint is null or run_id < $2)
+       union all
+       select c.head, p.run_id, p.resumed_from, p.number_of_records
+       from chain c join dwh.etl_runs p on p.run_id = c.resumed_from
+     )`;
+
+/** The records of the runs `runId` resumed, transitively (none: 0); a resumed run's reused tasks loaded them. */
+export async function resumedRunsRecords(
+  warehouse: Pick<Warehouse, 'query'>,
+  runId: number,
+): Promise<number> {
+  const [row] = await warehouse.query<{ n: number }>(
+    `with recursive chain as (
+       select resumed_from as run_id from dwh.etl_runs where run_id = $1 and resumed_from is not null
+       union all
+       select p.resumed_from from chain c join dwh.etl_runs p on p.run_id = c.run_id where p.resumed_from is not null
+     )
+     select coalesce(sum(r.number_of_records), 0)::bigint as n from chain join dwh.etl_runs r using (run_id)`,
+    [runId],
+  );
+  return Number(row?.n ?? 0);
 }
 
 /** One earlier run's records, as the volume anomaly check compares them (a type: rows go into a sample). */
@@ -337,9 +368,9 @@ function runHistorySql(
   lookback: number,
 ): { text: string; values: unknown[] } {
   return {
-    text:
-      `select run_id, number_of_records::float8 as records from dwh.etl_runs ` +
-      `where project_name = $1 and status = 'success' and run_id < $2 order by run_id desc limit $3`,
+    text: `${windowRecordsCte}
+     select head as run_id, sum(number_of_records)::float8 as records from chain
+     group by head order by head desc limit $3`,
     values: [project, beforeRunId, lookback],
   };
 }

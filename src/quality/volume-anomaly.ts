@@ -1,4 +1,4 @@
-import { latestSuccessfulRecords, listRunRecordsBefore } from '../audit/run-store.js';
+import { latestSuccessfulRecords, listRunRecordsBefore, resumedRunsRecords } from '../audit/run-store.js';
 import { successfulAttemptRecords } from '../audit/task-run-store.js';
 import { plural, requireTables } from './evaluate.js';
 import { column, SqlValues, tableRef } from './sql-parts.js';
@@ -47,9 +47,11 @@ async function fromRuns(check: VolumeAnomalyCheck, scope: CheckScope, lookback: 
   let runId: number;
   let current: number;
   if (scope.runId !== null && project === scope.project) {
-    // the run is still going: its records so far are those of its successful task attempts
+    // the run is still going: its records so far are those of its successful task attempts, and for a
+    // resumed run those of the runs it resumed (its reused tasks loaded them)
     runId = scope.runId;
-    current = await successfulAttemptRecords(audit, scope.runId);
+    current =
+      (await successfulAttemptRecords(audit, scope.runId)) + (await resumedRunsRecords(audit, scope.runId));
   } else {
     const row = await latestSuccessfulRecords(audit, project);
     if (!row) throw new CheckCannotRunError(`project ${project} has no successful run yet`);

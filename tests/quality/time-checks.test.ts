@@ -189,6 +189,37 @@ describe.each(targetKinds)('quality: time-based checks (%s)', (kind) => {
     expect(low.sample![0]).toEqual({ run_id: normal, records: 102 });
   });
 
+  it('volumeAnomaly counts a resumed run with the runs it resumed: together they loaded the window', async () => {
+    for (const records of [100, 110, 90, 105, 95])
+      await plantRun(warehouse, { project: 'dq_orders', records });
+    // run A failed after loading 60 records; B resumed it failing again, loading 10; C resumed B, loading 30
+    const a = await plantRun(warehouse, { project: 'dq_orders', records: 60, status: 'failed' });
+    const b = await plantRun(warehouse, { project: 'dq_orders', records: 10, status: 'failed' });
+    const c = await plantRun(warehouse, { project: 'dq_orders', records: 30 });
+    await warehouse.query(
+      `update dwh.etl_runs set resumed_from = case run_id when $2 then $1 when $3 then $2 end
+       where run_id in ($2, $3)`,
+      [a, b, c],
+    );
+    const check = volumeAnomaly({ lookback: 5, k: 3 });
+    expect(await evaluate(check)).toMatchObject({ status: 'pass', observed: 100 });
+    // the next run's history has C as the window's 100 records, not 30
+    const next = await plantRun(warehouse, { project: 'dq_orders', records: 101 });
+    const judged = await evaluate(check);
+    expect(judged).toMatchObject({ status: 'pass', observed: 101 });
+    // 100, 95, 105, 90, 110: with C counted as its own 30 the mean would be 86
+    expect(judged.threshold).toBe('mean 100 ± 3×7.91 = [76.28, 123.72]');
+    expect(next).toBeGreaterThan(c);
+    // a resumed run still going: its own successful attempts and what the runs it resumed loaded
+    const running = await plantRun(warehouse, { project: 'dq_orders', status: 'running' });
+    await warehouse.query(`update dwh.etl_runs set resumed_from = $2 where run_id = $1`, [running, b]);
+    await warehouse.query(
+      `insert into dwh.etl_task_runs (run_id, task_name, attempt, status, records) values ($1, 'load', 1, 'success', 25)`,
+      [running],
+    );
+    expect(await evaluate(volumeAnomaly({}), running)).toMatchObject({ observed: 95 });
+  });
+
   it('volumeAnomaly counts a running run from its successful task attempts', async () => {
     for (const records of [10, 12, 11]) await plantRun(warehouse, { project: 'dq_orders', records });
     const running = await plantRun(warehouse, { project: 'dq_orders', status: 'running' });
