@@ -169,6 +169,38 @@ export async function finishWindow(
   await warehouse.query(`update dwh.backfills set updated_at = now() where backfill_id = $1`, [backfillId]);
 }
 
+/**
+ * A resumed run that succeeded settles the backfill window of the runs it resumed (`chain`: their ids): the
+ * window is `success` with the resumed run's id, so running the same backfill again continues after it; a
+ * backfill whose windows are then all successful is `success`. Returns the windows settled.
+ */
+export async function settleResumedWindow(
+  warehouse: Warehouse,
+  chain: readonly number[],
+  runId: number,
+): Promise<{ backfillId: number; index: number }[]> {
+  const rows = await warehouse.query<{ backfill_id: number; window_index: number }>(
+    `update dwh.backfill_windows set status = 'success', run_id = $2, error_message = null, ended_at = now()
+     where run_id = any($1::bigint[]) and status = 'failed'
+     returning backfill_id, window_index`,
+    [chain, runId],
+  );
+  const settled = rows.map((r) => ({ backfillId: Number(r.backfill_id), index: Number(r.window_index) }));
+  for (const backfillId of new Set(settled.map((w) => w.backfillId)))
+    await warehouse.query(
+      `update dwh.backfills b set updated_at = now(),
+         status = case when not exists (select 1 from dwh.backfill_windows w
+                                        where w.backfill_id = b.backfill_id and w.status <> 'success')
+                       and b.status = 'failed' then 'success' else b.status end,
+         error_message = case when not exists (select 1 from dwh.backfill_windows w
+                                               where w.backfill_id = b.backfill_id and w.status <> 'success')
+                              and b.status = 'failed' then null else b.error_message end
+       where backfill_id = $1`,
+      [backfillId],
+    );
+  return settled;
+}
+
 export async function finishBackfill(
   warehouse: Warehouse,
   backfillId: number,

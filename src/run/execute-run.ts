@@ -1,5 +1,6 @@
 import os from 'node:os';
 import type { Logger } from 'pino';
+import { settleResumedWindow } from '../audit/backfill-store.js';
 import { listDqResults } from '../audit/dq-result-store.js';
 import { finalKind, plannedScope, type RunKind, type RunScope } from '../audit/run-kind.js';
 import { heartbeatInterval } from '../audit/run-liveness.js';
@@ -45,7 +46,7 @@ export interface ExecuteInput {
   /** The run parameters, validated (see core/run-params.ts); stored under `params` in etl_runs.parameters. */
   params: Readonly<Record<string, unknown>>;
   /** A resumed run (`--resume`): the run it resumes and the tasks it reuses. (Default: a new run) */
-  resume?: Pick<ResumePlan, 'from' | 'reused' | 'again' | 'notes'>;
+  resume?: Pick<ResumePlan, 'from' | 'chain' | 'reused' | 'again' | 'notes'>;
 }
 
 /** The run row as it was started. */
@@ -89,6 +90,7 @@ export async function executeRun(input: ExecuteInput): Promise<RunReport> {
     ...(input.resume ? { reused: input.resume.reused } : {}),
   });
   const finished = await finishTheRun(input, run, outcome, log);
+  if (input.resume && finished.status === 'success') await settleBackfillWindow(input, run.runId, log);
   const emailStatus = await notify(input, run, outcome, finished.status, log);
   if (!input.project.parameters.keepOutput) output.removeAll();
   applyRetention(input, run, log);
@@ -227,6 +229,17 @@ async function finishTheRun(
   const rejected = result?.rejected ? `, ${result.rejected} rejected` : '';
   log.info(`run ${runId} ${status}: ${result?.records ?? 0} records${rejected}${error ? `; ${error}` : ''}`);
   return { status, kind };
+}
+
+/** A resumed window of a backfill is that window's success: running the same backfill again continues after it. */
+async function settleBackfillWindow(input: ExecuteInput, runId: number, log: Logger): Promise<void> {
+  try {
+    const settled = await settleResumedWindow(input.session.warehouse, input.resume!.chain, runId);
+    for (const { backfillId, index } of settled)
+      log.info(`backfill ${backfillId}: window ${index} is successful with this run`);
+  } catch (thrown) {
+    log.warn(`could not record the resumed window in its backfill: ${errorMessage(thrown)}`);
+  }
 }
 
 /** Sends the run's e-mail as configured and records what became of it in etl_runs.email_status. */

@@ -137,6 +137,38 @@ describe.each(targetKinds)('run: --resume a failed run (%s)', (kind) => {
     ]);
   });
 
+  it('settles the backfill window of the run it resumed: --from-failed then continues after it', async () => {
+    const range = ['-s', '2026-01-01', '-e', '2026-01-03', '--load-days', '1'];
+    writeFileSync(failFile, '');
+    const backfill = await dwh(['backfill', 'resume_flaky', ...range]);
+    expect(backfill.code).toBe(1);
+    rmSync(failFile);
+    ran();
+    const resumed = await dwh(['run', 'resume_flaky', '--resume']);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stdout).toMatch(/backfill \d+: window 1 is successful with this run/);
+    const [resumedRun] = await runs('resume_flaky');
+    const windows = () =>
+      dwh([
+        'sql',
+        'select window_index, status, run_id from dwh.backfill_windows order by window_index',
+        '--json',
+      ]);
+    expect(JSON.parse((await windows()).stdout)).toEqual([
+      { window_index: 1, status: 'success', run_id: resumedRun!.run_id },
+      { window_index: 2, status: 'pending', run_id: null },
+    ]);
+    ran();
+    const rest = await dwh(['backfill', 'resume_flaky', ...range, '--from-failed']);
+    expect(rest.code, rest.stdout + rest.stderr).toBe(0);
+    // only the second window ran
+    expect(ran().filter((line) => line === 'extract')).toHaveLength(1);
+    expect(JSON.parse((await windows()).stdout)).toMatchObject([
+      { status: 'success' },
+      { status: 'success' },
+    ]);
+  });
+
   it('follows a chain: a run resumed already is resumed through its newest run, reusing from the first', async () => {
     const original = await failedRun();
     writeFileSync(failFile, '');
