@@ -41,6 +41,14 @@ const MAX_SUBJECT_ERROR = 120;
 /** Hourly windows read `2026-11-21 13:00 UTC → 2026-11-21 14:00 UTC` in the subject and the info table. */
 const WINDOW: WindowOptions = { trimSeconds: true };
 
+/** The note beside a task: its error, or the run a resumed run reused it from; a sensor's pokes. */
+function taskNote(task: TaskOutcome): string {
+  const note = task.reusedFrom === undefined ? (task.error ?? '') : `reused from run ${task.reusedFrom}`;
+  if (task.pokes === null || task.pokes === undefined) return note;
+  const pokes = `${task.pokes} poke${task.pokes === 1 ? '' : 's'}`;
+  return note ? `${note} (${pokes})` : pokes;
+}
+
 /**
  * The mail about one run, built up piece by piece as the run's parts become known (general info, one row per
  * task, the error, the log tail), then rendered as plain text and HTML. Everything added is passed through
@@ -63,7 +71,7 @@ export class RunEmail {
       attempts: task.attempts,
       duration: task.attempts ? formatDuration(task.durationMs) : '—',
       records: formatCount(task.records),
-      error: task.error ? truncate(redactText(task.error), MAX_TABLE_ERROR) : '',
+      error: truncate(redactText(taskNote(task)), MAX_TABLE_ERROR),
     });
     for (const text of task.warnings) this.warnings.push({ task: task.name, text: redactText(text) });
     return this;

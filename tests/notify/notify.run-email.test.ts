@@ -101,4 +101,17 @@ describe('notify: the run e-mail', () => {
     expect(text).toContain('connecting with ***');
     expect(text + html).not.toContain('hunter2-very-secret');
   });
+
+  it("notes a reused task's earlier run and a sensor's pokes beside the task", () => {
+    const email = new RunEmail(info);
+    email.addTaskResult(task({ name: 'extract', attempts: 0, records: 5, reusedFrom: 7 }));
+    email.addTaskResult(task({ name: 'landed', pokes: 12 }));
+    email.addTaskResult(
+      task({ name: 'api_up', status: 'failed', pokes: 1, error: "sensor 'api_up' timed out" }),
+    );
+    const { text } = email.render();
+    expect(text).toMatch(/^extract\s+success\s+0\s+—\s+5\s+reused from run 7$/m);
+    expect(text).toMatch(/^landed\s+success\s+1\s+1\.23 s\s+0\s+12 pokes$/m);
+    expect(text).toMatch(/^api_up\s+failed .*sensor 'api_up' timed out \(1 poke\)$/m);
+  });
 });
