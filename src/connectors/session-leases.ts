@@ -24,3 +24,40 @@ export class SessionLeases<S> {
     for (const giveBack of [...this.out.values()]) giveBack(error);
   }
 }
+
+/**
+ * Waits for a session of a pool (`get`) until it comes or `signal` aborts: an extract of a task that timed out
+ * or was interrupted stops waiting for a free session at once. A session that arrives after the abort is
+ * given straight back (`giveBack`).
+ */
+export function sessionOrAbort<S>(
+  get: () => Promise<S>,
+  signal: AbortSignal | undefined,
+  giveBack: (session: S) => void,
+): Promise<S> {
+  if (!signal) return get();
+  signal.throwIfAborted();
+  return new Promise<S>((resolve, reject) => {
+    let settled = false;
+    const onAbort = () => {
+      if (settled) return;
+      settled = true;
+      reject(signal.reason instanceof Error ? signal.reason : new Error(String(signal.reason)));
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    get().then(
+      (session) => {
+        signal.removeEventListener('abort', onAbort);
+        if (settled) return giveBack(session);
+        settled = true;
+        resolve(session);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        if (settled) return;
+        settled = true;
+        reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
+  });
+}

@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createConnectorRegistry, type ConnectorRegistry } from '../../src/connectors/registry.js';
 import type { BytePart, LoadSource, RowBatch } from '../../src/core/load-source.js';
+import type { Connector } from '../../src/core/types.js';
 import { collectRows, extractContext } from '../helpers/connector-context.js';
 import { createSourceMysql, createSourcePg, sourcePgAdminUrl } from '../helpers/source-databases.js';
 
@@ -22,6 +23,27 @@ async function firstChunkOnly(source: LoadSource): Promise<string> {
   const stream: Readable = await part!.open();
   for await (const chunk of stream as AsyncIterable<Buffer>) return chunk.toString();
   throw new Error('no chunk');
+}
+
+/**
+ * With the one session of `connector` held by an extract left half-read, a second extract whose signal aborts
+ * stops waiting at once with the abort's reason; once the first is given back, the pool serves again.
+ */
+async function abortsWhileWaiting(connector: Connector, query: string): Promise<void> {
+  const { ctx } = extractContext();
+  const held = await connector.extract(query, ctx);
+  if (held.kind !== 'rows') throw new Error('expected rows');
+  const reading = (held.batches as AsyncIterable<RowBatch>)[Symbol.asyncIterator]();
+  await reading.next();
+  const controller = new AbortController();
+  const waiting = extractContext({ signal: controller.signal }).ctx;
+  const second = collectRows(await connector.extract(query, waiting));
+  setTimeout(() => controller.abort(new Error('task timed out')), 100);
+  const started = Date.now();
+  await expect(second).rejects.toThrow('task timed out');
+  expect(Date.now() - started).toBeLessThan(2_000);
+  await reading.return!();
+  expect(await collectRows(await connector.extract(query, ctx))).toHaveLength(10);
 }
 
 function registryOf(section: Record<string, unknown>): ConnectorRegistry {
@@ -89,6 +111,10 @@ describe.skipIf(!sourcePgAdminUrl)('connectors: postgres sessions (the real Post
     // read one batch and leave it there: no return(), so the cursor's session is still out
     await (extracted.batches as AsyncIterable<RowBatch>)[Symbol.asyncIterator]().next();
     expect(await own.closeAll()).toEqual([]);
+  });
+
+  it('an extract waiting for a free session stops waiting when its task is aborted', HANG, async () => {
+    await abortsWhileWaiting(await registry.get('one'), numbers);
   });
 
   it('a failing query gives its session back', HANG, async () => {
@@ -159,6 +185,10 @@ describe('connectors: mysql sessions (the real MariaDB server)', () => {
     if (extracted.kind !== 'rows') throw new Error('expected rows');
     await (extracted.batches as AsyncIterable<RowBatch>)[Symbol.asyncIterator]().next();
     expect(await own.closeAll()).toEqual([]);
+  });
+
+  it('an extract waiting for a free connection stops waiting when its task is aborted', HANG, async () => {
+    await abortsWhileWaiting(await registry.get('one'), numbers);
   });
 
   it('a failing query gives its connection back', HANG, async () => {

@@ -5,7 +5,7 @@ import { maskUrl } from '../../logging/redact.js';
 import { errorMessage } from '../../core/errors.js';
 import type { MysqlConnectorConfig } from '../config.js';
 import { ConnectorError } from '../connector-error.js';
-import { SessionLeases } from '../session-leases.js';
+import { SessionLeases, sessionOrAbort } from '../session-leases.js';
 import type { Connector, ExtractContext, ExtractRequest } from '../../core/types.js';
 import { windowParams } from '../../core/window-params.js';
 
@@ -86,13 +86,15 @@ export class MysqlConnector implements Connector {
     // mysql2 rejects named values the query does not use
     const used = Object.fromEntries(Object.entries(values).filter(([key]) => sql.includes(`:${key}`)));
     const source = `connector '${name}'`;
-    const checkout = () => this.checkout(pool);
+    const checkout = () => this.checkout(pool, ctx.signal);
     async function* batches(): AsyncGenerator<RowBatch> {
       let connection: PoolConnection;
       let giveBack: (error?: Error) => void;
       try {
         ({ connection, release: giveBack } = await checkout());
       } catch (error) {
+        // stopped waiting for a free connection: the task's timeout or the run's interrupt, not the source
+        if (ctx.signal.aborted) throw error;
         throw new ConnectorError(name, `cannot connect to mysql ${where}: ${errorMessage(error)}`, error);
       }
       // how the stream ended: the connection goes back to the pool only when the server is done with it
@@ -144,9 +146,15 @@ export class MysqlConnector implements Connector {
    */
   private async checkout(
     pool: Pool,
+    signal?: AbortSignal,
   ): Promise<{ connection: PoolConnection; release: (error?: Error) => void }> {
-    const connection = await new Promise<PoolConnection>((resolve, reject) =>
-      pool.getConnection((error, got) => (error ? reject(error) : resolve(got))),
+    const connection = await sessionOrAbort(
+      () =>
+        new Promise<PoolConnection>((resolve, reject) =>
+          pool.getConnection((error, got) => (error ? reject(error) : resolve(got))),
+        ),
+      signal,
+      (late) => late.release(),
     );
     const release = this.leases.lend(connection, (error) =>
       error ? connection.destroy() : connection.release(),

@@ -8,7 +8,7 @@ import { maskUrl } from '../../logging/redact.js';
 import { errorMessage } from '../../core/errors.js';
 import type { PostgresConnectorConfig } from '../config.js';
 import { ConnectorError } from '../connector-error.js';
-import { SessionLeases } from '../session-leases.js';
+import { SessionLeases, sessionOrAbort } from '../session-leases.js';
 import type { Connector, ExtractContext, ExtractOptions, ExtractRequest } from '../../core/types.js';
 import { windowParams } from '../../core/window-params.js';
 import { inlineParams } from './inline-params.js';
@@ -101,16 +101,18 @@ export class PostgresConnector implements Connector {
       { ...windowParams(ctx.window, ctx.runId), ...parsed.data.params },
       `connector '${this.name}' query`,
     );
-    return options.prefer === 'bytes' ? this.copyOut(pool, bound) : this.cursorRows(pool, bound, ctx);
+    return options.prefer === 'bytes'
+      ? this.copyOut(pool, bound, ctx.signal)
+      : this.cursorRows(pool, bound, ctx);
   }
 
-  private async copyOut(pool: pg.Pool, bound: Sql): Promise<ByteSource> {
+  private async copyOut(pool: pg.Pool, bound: Sql, signal: AbortSignal): Promise<ByteSource> {
     const { to: copyTo } = await import('pg-copy-streams');
     const { escapeLiteral } = (await import('pg')).default;
     const fields = await this.describe(pool, bound);
     const text = inlineParams(bound.text, bound.values, escapeLiteral);
     const open = async (): Promise<Readable> => {
-      const { client, release } = await this.checkout(pool);
+      const { client, release } = await this.checkout(pool, signal);
       const stream = client.query(copyTo(`COPY (${text}) TO STDOUT`));
       stream.once('end', () => release());
       stream.once('error', (error) => release(error));
@@ -142,7 +144,7 @@ export class PostgresConnector implements Connector {
   private cursorRows(pool: pg.Pool, bound: Sql, ctx: ExtractContext): RowSource {
     const { name, config } = this;
     const source = `connector '${name}'`;
-    const checkout = () => this.checkout(pool);
+    const checkout = () => this.checkout(pool, ctx.signal);
     async function* batches(): AsyncGenerator<RowBatch> {
       const { client, release } = await checkout();
       let ended = false;
@@ -184,11 +186,19 @@ export class PostgresConnector implements Connector {
   /** A session of the pool for one extract, and how to give it back; waits while all maxConnections are in use. */
   private async checkout(
     pool: pg.Pool,
+    signal?: AbortSignal,
   ): Promise<{ client: pg.PoolClient; release: (error?: Error) => void }> {
+    signal?.throwIfAborted();
     try {
-      const client = await pool.connect();
+      const client = await sessionOrAbort(
+        () => pool.connect(),
+        signal,
+        (late) => late.release(),
+      );
       return { client, release: this.leases.lend(client, (error) => client.release(error)) };
     } catch (error) {
+      // stopped waiting for a free session: the task's timeout or the run's interrupt, not the source
+      if (signal?.aborted) throw error;
       throw new ConnectorError(
         this.name,
         `cannot connect to postgres ${this.where}: ${errorMessage(error)}`,
