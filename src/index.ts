@@ -13,6 +13,7 @@ export { defineFactory, partial, task } from './core/task.js';
 export { branch } from './core/branching.js';
 export type { BranchFunction, BranchOptions } from './core/branching.js';
 export { group } from './core/task-groups.js';
+export { TaskSkipped } from './core/skip-task.js';
 export type {
   AttemptStatus,
   BranchSpec,

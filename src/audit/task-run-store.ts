@@ -17,7 +17,10 @@ export interface AttemptRow {
   rejected: number;
   /** The successful attempt's `{ value }` (JSON, masked), else null (see core/task-values.ts). */
   value: unknown;
-  /** A successful attempt's report (core/reused-task.ts `AttemptReport`), else null. */
+  /**
+   * A successful attempt's report (core/reused-task.ts `AttemptReport`); `{ skipped: { nothingToDo } }` for an
+   * attempt that skipped its task itself (TaskSkipped); else null.
+   */
   reported: unknown;
   /** The row of a task a resumed run reused: the run whose attempt it is (its records count there); else null. */
   reused_from: number | null;
@@ -58,6 +61,11 @@ export async function finishAttempt(
     report?: AttemptReport;
     /** A sensor's pokes in this attempt. (Default: null, not a sensor) */
     pokes?: number | null;
+    /**
+     * The attempt skipped its task itself (TaskSkipped): stored as `reported` `{ "skipped": { nothingToDo } }`,
+     * which tells a resumed run that the skip was the task's own, to be decided again. (Default: none)
+     */
+    selfSkip?: { nothingToDo: boolean };
     errorMessage: string | null;
   },
 ): Promise<void> {
@@ -75,7 +83,11 @@ export async function finishAttempt(
       attempt.errorMessage,
       // as text: the driver would send an array as a PostgreSQL array, not JSON
       'value' in attempt ? JSON.stringify(attempt.value) : null,
-      attempt.report ? JSON.stringify(attempt.report) : null,
+      attempt.report
+        ? JSON.stringify(attempt.report)
+        : attempt.selfSkip
+          ? JSON.stringify({ skipped: attempt.selfSkip })
+          : null,
       attempt.pokes ?? null,
     ],
   );

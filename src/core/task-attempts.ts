@@ -21,6 +21,8 @@ interface AttemptCounts {
   report?: AttemptReport;
   /** A sensor's pokes in this attempt; null for other tasks. */
   pokes: number | null;
+  /** The attempt skipped its task itself (TaskSkipped), not the runner; absent otherwise. */
+  selfSkip?: { nothingToDo: boolean };
 }
 
 /** What the runner needs from the run around it: audit writes and the context of an attempt. */
@@ -131,10 +133,17 @@ async function attempts(input: TaskRunInput): Promise<TaskRunResult> {
       const message = errorMessage(thrown);
       const stopped = stop.aborted;
       if (isTaskSkip(thrown) && !stopped) {
-        // the task skipped itself (a sensor with softFail timed out): not a failure, and not retried
-        await hooks.attemptEnded(task.name, attempt, 'skipped', counts(reported), message);
+        // the task skipped itself (TaskSkipped; a sensor with softFail timed out): not a failure, not retried
+        const nothingToDo = thrown.nothingToDo === true;
+        await hooks.attemptEnded(
+          task.name,
+          attempt,
+          'skipped',
+          { ...counts(reported), selfSkip: { nothingToDo } },
+          message,
+        );
         outcome.status = 'skipped';
-        outcome.skip = { reason: message, complete: false };
+        outcome.skip = { reason: message, complete: nothingToDo };
         outcome.error = message;
         outcome.warnings = reported.warnings;
         attemptLog.info(`skipped: ${message}`);

@@ -126,6 +126,7 @@ function auditHooks(input: TasksInput, base: ContextBase): RunnerHooks {
         pokes: counts.pokes,
         ...('value' in counts ? { value: redactValue(counts.value) } : {}),
         ...(counts.report ? { report: counts.report } : {}),
+        ...(counts.selfSkip ? { selfSkip: counts.selfSkip } : {}),
         errorMessage: message && redactText(message),
       });
     },

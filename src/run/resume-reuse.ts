@@ -19,7 +19,7 @@ type Taken =
  * after a failure (`all_done`, `one_failed`…) or read an upstream value is run again after the tasks it
  * followed. A task skipped in the chain is not run again when its upstream tasks are all reused, skipped or
  * disabled: the reused branches and short-circuits skip it again, the trigger rules decide it as before. A
- * sensor that skipped itself (softFail; its row has pokes) pokes again, so what follows it is decided again.
+ * task that skipped itself (TaskSkipped, a sensor's softFail) runs again, so what follows it is decided again.
  * An attempt recorded without its report (before reports were stored) is not reused.
  *
  * `chain`: the run ids, oldest first; `attempts`: theirs.
@@ -55,13 +55,22 @@ export function reusableTasks(
       if (earlier) {
         reused.set(name, earlier);
         result = 'reused';
-      } else if (row?.status === 'skipped' && (row.pokes ?? null) === null) result = 'skipped';
+      } else if (row?.status === 'skipped' && !skippedItself(row)) result = 'skipped';
     }
     taken.set(name, result);
     return result;
   };
   for (const name of byName.keys()) take(name);
   return reused;
+}
+
+/**
+ * The attempt skipped its task itself (TaskSkipped: its row says so in `reported`, see finishAttempt), rather
+ * than the runner deciding the skip; a sensor's row (pokes) from before such rows were marked counts too.
+ */
+function skippedItself(row: AttemptRow): boolean {
+  const reported = row.reported as { skipped?: unknown } | null;
+  return (reported !== null && typeof reported === 'object' && 'skipped' in reported) || row.pokes !== null;
 }
 
 /** Per run, per task: the task's last attempt. */
