@@ -74,10 +74,7 @@ export async function runProject(request: RunRequest, printer: Printer = () => {
   const selected = request.tasks?.length
     ? selectTasks(project.plan, request.tasks, project.ref.name)
     : undefined;
-  const parallel =
-    request.parallel === undefined ? project.parameters.maxParallelTasks : parseParallel(request.parallel);
-  // a bad smtp/recipients section stops the run before it starts, not after its work is done
-  const email = request.email === false ? null : loadEmailSettings(config);
+  const { parallel, email } = runSettings(request, project, config);
   const windowRequest = windowRequestOf(request, request.loadType ?? project.parameters.loadType);
   if (request.dryRun) return planRun(config, project, windowRequest, selected);
   return withRunSession(
@@ -125,9 +122,7 @@ async function resumeProject(
     throw new UsageError(`--resume: '${String(resume)}' is not a run id (a whole number ≥ 1)`);
   const print: Printer = (line) => printer(redactText(line));
   const { config, ref, project } = await loadCheckedProject(request);
-  const parallel =
-    request.parallel === undefined ? project.parameters.maxParallelTasks : parseParallel(request.parallel);
-  const email = request.email === false ? null : loadEmailSettings(config);
+  const { parallel, email } = runSettings(request, project, config);
   return withRunSession(
     config,
     ref.name,
@@ -152,6 +147,18 @@ async function resumeProject(
       });
     },
   );
+}
+
+/**
+ * How many tasks run at once (`parallel`, else the project's maxParallelTasks) and the e-mail settings (null
+ * with `email: false`). A bad smtp/recipients section stops the run before it starts, not after its work.
+ */
+function runSettings(request: RunRequest, project: LoadedProject, config: ResolvedConfig) {
+  return {
+    parallel:
+      request.parallel === undefined ? project.parameters.maxParallelTasks : parseParallel(request.parallel),
+    email: request.email === false ? null : loadEmailSettings(config),
+  };
 }
 
 /** The options of a request that conflict with `resume`, as `dwh run` names them. */
