@@ -46,6 +46,32 @@ async function abortsWhileWaiting(connector: Connector, query: string): Promise<
   expect(await collectRows(await connector.extract(query, ctx))).toHaveLength(10);
 }
 
+/**
+ * Two extracts of `connector` read in step, batch by batch: the same ten rows each, and the second column
+ * (the source's session id) tells they were read on different sessions.
+ */
+async function readsTwoAtOnce(connector: Connector, query: string): Promise<void> {
+  const { ctx } = extractContext();
+  const a = await connector.extract(query, ctx);
+  const b = await connector.extract(query, ctx);
+  if (a.kind !== 'rows' || b.kind !== 'rows') throw new Error('expected rows');
+  const left = (a.batches as AsyncIterable<RowBatch>)[Symbol.asyncIterator]();
+  const right = (b.batches as AsyncIterable<RowBatch>)[Symbol.asyncIterator]();
+  const seen: { a: unknown[][]; b: unknown[][] } = { a: [], b: [] };
+  for (;;) {
+    const [x, y] = [await left.next(), await right.next()];
+    if (x.done || y.done) {
+      expect(x.done && y.done).toBe(true);
+      break;
+    }
+    seen.a.push(...x.value.rows);
+    seen.b.push(...y.value.rows);
+  }
+  expect(seen.a.map((r) => r[0])).toEqual(seen.b.map((r) => r[0]));
+  expect(seen.a).toHaveLength(10);
+  expect(seen.a[0]![1]).not.toBe(seen.b[0]![1]);
+}
+
 function registryOf(section: Record<string, unknown>): ConnectorRegistry {
   return createConnectorRegistry({
     section,
@@ -125,26 +151,7 @@ describe.skipIf(!sourcePgAdminUrl)('connectors: postgres sessions (the real Post
   });
 
   it('one task reads two extracts of the same connector at once, each on its own session', HANG, async () => {
-    const { ctx } = extractContext();
-    const two = await registry.get('two');
-    const a = await two.extract(numbers, ctx);
-    const b = await two.extract(numbers, ctx);
-    if (a.kind !== 'rows' || b.kind !== 'rows') throw new Error('expected rows');
-    const left = (a.batches as AsyncIterable<RowBatch>)[Symbol.asyncIterator]();
-    const right = (b.batches as AsyncIterable<RowBatch>)[Symbol.asyncIterator]();
-    const seen: { a: unknown[][]; b: unknown[][] } = { a: [], b: [] };
-    for (;;) {
-      const [x, y] = [await left.next(), await right.next()];
-      if (x.done || y.done) {
-        expect(x.done && y.done).toBe(true);
-        break;
-      }
-      seen.a.push(...x.value.rows);
-      seen.b.push(...y.value.rows);
-    }
-    expect(seen.a.map((r) => r[0])).toEqual(seen.b.map((r) => r[0]));
-    expect(seen.a).toHaveLength(10);
-    expect(seen.a[0]![1]).not.toBe(seen.b[0]![1]);
+    await readsTwoAtOnce(await registry.get('two'), numbers);
   });
 });
 
@@ -206,26 +213,7 @@ describe('connectors: mysql sessions (the real MariaDB server)', () => {
     'one task reads two extracts of the same connector at once, each on its own connection',
     HANG,
     async () => {
-      const { ctx } = extractContext();
-      const two = await registry.get('two');
-      const a = await two.extract(numbers, ctx);
-      const b = await two.extract(numbers, ctx);
-      if (a.kind !== 'rows' || b.kind !== 'rows') throw new Error('expected rows');
-      const left = (a.batches as AsyncIterable<RowBatch>)[Symbol.asyncIterator]();
-      const right = (b.batches as AsyncIterable<RowBatch>)[Symbol.asyncIterator]();
-      const seen: { a: unknown[][]; b: unknown[][] } = { a: [], b: [] };
-      for (;;) {
-        const [x, y] = [await left.next(), await right.next()];
-        if (x.done || y.done) {
-          expect(x.done && y.done).toBe(true);
-          break;
-        }
-        seen.a.push(...x.value.rows);
-        seen.b.push(...y.value.rows);
-      }
-      expect(seen.a.map((r) => r[0])).toEqual(seen.b.map((r) => r[0]));
-      expect(seen.a).toHaveLength(10);
-      expect(seen.a[0]![1]).not.toBe(seen.b[0]![1]);
+      await readsTwoAtOnce(await registry.get('two'), numbers);
     },
   );
 });
