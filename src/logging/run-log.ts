@@ -19,6 +19,19 @@ export function newLogFile(metadataDir: string, project: string, database: strin
   return file;
 }
 
+/**
+ * Orders log file names (see newLogFile) by when their run started: by the stamp, then by the number a later
+ * file of the same second carries (`…_db_2_etl.log` comes after `…_db_etl.log`, which plain sorting reverses).
+ */
+export function byLogStart(a: string, b: string): number {
+  const key = (name: string) => {
+    const number = /_(\d+)_etl\.log$/.exec(name);
+    return { stamp: name.slice(0, 19), n: number ? Number(number[1]) : 1 };
+  };
+  const [x, y] = [key(a), key(b)];
+  return x.stamp.localeCompare(y.stamp) || x.n - y.n || a.localeCompare(b);
+}
+
 /** Whether a log file name (see newLogFile) belongs to this database. */
 export function isLogOfDatabase(fileName: string, database: string): boolean {
   return new RegExp(`^\\d{4}-\\d{2}-\\d{2}_\\d{2}-\\d{2}-\\d{2}_${database}(_\\d+)?_etl\\.log$`).test(

@@ -1,7 +1,7 @@
 import { closeSync, existsSync, openSync, readdirSync, readSync } from 'node:fs';
 import path from 'node:path';
 import { redactText } from '../logging/redact.js';
-import { isLogOfDatabase, logDir, tailRunLog } from '../logging/run-log.js';
+import { byLogStart, isLogOfDatabase, logDir, tailRunLog } from '../logging/run-log.js';
 
 /**
  * A run's log file is `metadata/<project>/logs/<stamp>_<database>_etl.log`; every record carries the run id, so
@@ -14,7 +14,7 @@ function findRunLog(metadataDir: string, project: string, runId: number, databas
   if (!existsSync(dir)) return null;
   const files = readdirSync(dir)
     .filter((f) => isLogOfDatabase(f, database))
-    .sort()
+    .sort(byLogStart)
     .reverse();
   const marker = new RegExp(`"runId":${runId}[,}]`);
   for (const file of files) {

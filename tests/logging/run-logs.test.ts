@@ -1,9 +1,25 @@
-import { readdirSync, readFileSync, utimesSync, writeFileSync, mkdtempSync, existsSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyLogRetention } from '../../src/logging/retention.js';
-import { tailRunLog, runLogSize, readRunLog } from '../../src/logging/run-log.js';
+import {
+  byLogStart,
+  logDir,
+  newLogFile,
+  tailRunLog,
+  runLogSize,
+  readRunLog,
+} from '../../src/logging/run-log.js';
 import { auditOf, runFixture } from '../helpers/run-fixture.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-databases.js';
 
@@ -108,5 +124,22 @@ describe('logging: run logs, retention and output files', () => {
     }
     expect(applyLogRetention(dir, { days: 30 }, now)).toEqual(['a_etl.log']);
     expect(readdirSync(dir).sort()).toEqual(['b_etl.log', 'c_etl.log', 'notes.txt']);
+  });
+});
+
+describe('logging: log file names in the order their runs started', () => {
+  it('puts a second run of the same second after the first, and later seconds after both', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'dwh-log-order-'));
+    mkdirSync(logDir(dir, 'p'), { recursive: true });
+    const at = new Date('2026-03-01T10:00:00Z');
+    const names: string[] = [];
+    for (const when of [at, at, new Date('2026-03-01T10:00:01Z')]) {
+      const file = newLogFile(dir, 'p', 'db', when);
+      writeFileSync(file, '', { flag: 'wx' });
+      names.push(path.basename(file));
+    }
+    expect(names[1]).toBe('2026-03-01_10-00-00_db_2_etl.log');
+    expect([...names].reverse().sort(byLogStart)).toEqual(names);
+    rmSync(dir, { recursive: true, force: true });
   });
 });

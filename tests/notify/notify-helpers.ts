@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { RunRow } from '../../src/audit/run-store.js';
+import { byLogStart } from '../../src/logging/run-log.js';
 import { repoRoot, runCli, type CliResult } from '../helpers/cli.js';
 import type { TestDatabase } from '../helpers/test-databases.js';
 
@@ -37,7 +38,8 @@ export async function lastRun(db: TestDatabase, project: string): Promise<RunRow
 /** The newest run log of a project. */
 export function latestLog(db: TestDatabase, project: string): string {
   const dir = path.join(db.metadataDir, project, 'logs');
-  const newest = readdirSync(dir).sort().at(-1);
+  // two runs in the same second: the later one's file is `…_2_etl.log`
+  const newest = readdirSync(dir).sort(byLogStart).at(-1);
   if (!newest) throw new Error(`no log in ${dir}`);
   return readFileSync(path.join(dir, newest), 'utf8');
 }
