@@ -10,7 +10,9 @@ import { createTestDatabase, type TestDatabase } from '../helpers/test-databases
 /**
  * Ends the backend running the load's COPY, as an administrator's pg_terminate_backend would. The rows yielded so
  * far may still sit in the client's buffers, so the COPY may not show in pg_stat_activity yet: look again for a
- * while rather than once. Returns how many backends were ended.
+ * while rather than once. Only a backend of this database that is in the COPY and waiting for the client's next
+ * rows is ended: pg_stat_activity is the whole server's, and a backend that is starting may still show the query
+ * of the one that had its slot before. Returns how many backends were ended.
  */
 async function terminateCopy(url: string): Promise<number> {
   for (let tries = 0; tries < 100; tries++) {
@@ -23,11 +25,14 @@ async function terminateCopy(url: string): Promise<number> {
 
 async function terminateCopyOnce(url: string): Promise<number> {
   const admin = new pg.Client({ connectionString: url });
+  // if this connection is ended under us, the query fails and the loop looks again: no uncaught 'error' event
+  admin.on('error', () => undefined);
   await admin.connect();
   try {
     const result = await admin.query(
       `select pg_terminate_backend(pid) from pg_stat_activity
-        where query like 'COPY "public"."lost_rows"%' and pid <> pg_backend_pid()`,
+        where datname = current_database() and pid <> pg_backend_pid()
+          and state = 'active' and wait_event = 'ClientRead' and query like 'COPY "public"."lost_rows"%'`,
     );
     return result.rowCount ?? 0;
   } finally {
