@@ -22,10 +22,11 @@ export function newLogFile(metadataDir: string, project: string, database: strin
 /**
  * Orders log file names (see newLogFile) by when their run started: by the stamp, then by the number a later
  * file of the same second carries (`…_db_2_etl.log` comes after `…_db_etl.log`, which plain sorting reverses).
+ * The database part is a hash without `_` that may be all digits, so the number is only what follows it.
  */
 export function byLogStart(a: string, b: string): number {
   const key = (name: string) => {
-    const number = /_(\d+)_etl\.log$/.exec(name);
+    const number = /^.{19}_[^_]+_(\d+)_etl\.log$/.exec(name);
     return { stamp: name.slice(0, 19), n: number ? Number(number[1]) : 1 };
   };
   const [x, y] = [key(a), key(b)];

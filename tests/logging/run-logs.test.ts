@@ -142,4 +142,10 @@ describe('logging: log file names in the order their runs started', () => {
     expect([...names].reverse().sort(byLogStart)).toEqual(names);
     rmSync(dir, { recursive: true, force: true });
   });
+
+  it('reads a database hash made only of digits as the database, not as the number of a second run', () => {
+    const first = '2026-03-01_10-00-00_12345678_etl.log';
+    const second = '2026-03-01_10-00-00_12345678_2_etl.log';
+    expect([second, first].sort(byLogStart)).toEqual([first, second]);
+  });
 });
